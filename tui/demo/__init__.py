@@ -1,0 +1,1 @@
+"""The deterministic demo data set (pure generation; the CLI stores it)."""

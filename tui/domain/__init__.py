@@ -1,0 +1,1 @@
+"""The domain: catalog, events, access rules, time ranges and queries. Plain Python, no I/O."""

@@ -1,0 +1,157 @@
+"""The audit event: who did what, where, when, to which target.
+
+An event is immutable. Its JSON form (``to_dict``) is the one canonical representation used
+everywhere: it is what the store keeps, what exports write and what ingest reads, so an
+export → ingest round trip reproduces every event exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from tui.domain.catalog import Area, EventType
+
+
+@dataclass(frozen=True, slots=True)
+class Performer:
+    """The account that acted, as it was at the time (kept even after erasure)."""
+
+    id: str
+    mail: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class TenantRef:
+    """A tenant (a customer company of the MSP) by id and display name."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Where the action happened: the portal itself (tenant None) or one tenant."""
+
+    tenant: TenantRef | None
+    source_ip: str
+    user_agent: str
+
+    @property
+    def is_portal(self) -> bool:
+        return self.tenant is None
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The object the action was applied to."""
+
+    kind: str
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One changed field of an ``... Updated`` event."""
+
+    field: str
+    old: Any
+    new: Any
+
+
+def format_timestamp(moment: datetime) -> str:
+    """UTC, millisecond precision, ``Z`` suffix: the one timestamp format of the JSON form."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def to_epoch_ms(moment: datetime) -> int:
+    """Milliseconds since the epoch; the store orders and filters by this integer."""
+    delta = moment.astimezone(UTC) - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
+
+
+def from_epoch_ms(ms: int) -> datetime:
+    seconds, millis = divmod(ms, 1000)
+    return datetime.fromtimestamp(seconds, UTC).replace(microsecond=millis * 1000)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One recorded action. Build it with ``tui.domain.validation.parse_event``."""
+
+    id: str
+    type: EventType
+    occurred_at: datetime  # UTC, millisecond precision
+    performer: Performer
+    context: Context
+    target: Target
+    summary: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def area(self) -> Area:
+        return self.type.area
+
+    @property
+    def tenant(self) -> TenantRef | None:
+        return self.context.tenant
+
+    @property
+    def changes(self) -> tuple[FieldChange, ...]:
+        """The field-level changes of an ``... Updated`` event (empty for other types)."""
+        raw = self.details.get("changes")
+        if not isinstance(raw, list):
+            return ()
+        return tuple(
+            FieldChange(str(item.get("field", "")), item.get("old"), item.get("new"))
+            for item in raw
+            if isinstance(item, dict)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The canonical JSON form; key order is fixed and part of the format."""
+        tenant = self.context.tenant
+        return {
+            "id": self.id,
+            "type": self.type.name,
+            "area": self.type.area.value,
+            "timestamp": format_timestamp(self.occurred_at),
+            "performer": {
+                "id": self.performer.id,
+                "mail": self.performer.mail,
+                "name": self.performer.name,
+                "role": self.performer.role,
+            },
+            "context": {
+                "tenant": None if tenant is None else {"id": tenant.id, "name": tenant.name},
+                "source_ip": self.context.source_ip,
+                "user_agent": self.context.user_agent,
+            },
+            "target": {"kind": self.target.kind, "id": self.target.id, "name": self.target.name},
+            "summary": self.summary,
+            "details": self.details,
+        }
+
+    def search_text(self) -> str:
+        """What free-text search looks through, normalised (see ``tui.domain.search``)."""
+        from tui.domain.search import normalise
+
+        tenant = self.context.tenant
+        parts = [
+            self.summary,
+            self.performer.mail,
+            self.performer.name,
+            self.target.name,
+            self.target.id,
+            tenant.name if tenant else "portal",
+            tenant.id if tenant else "",
+            self.context.source_ip,
+            self.type.name,
+        ]
+        # A newline between fields keeps a searched phrase from spanning two fields.
+        return normalise("\n".join(parts))

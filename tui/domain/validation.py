@@ -1,0 +1,219 @@
+"""Turn a raw JSON object into an ``AuditEvent``, or say precisely which field is wrong.
+
+Identifiers (event id, performer mail, tenant id) are strict: printable, no control
+characters, bounded length, because they are used as keys and typed on command lines.
+Free text (names, summary, details) is kept exactly as given, however hostile: rendering it
+safely is the interfaces' job, and an audit log must not rewrite evidence.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tui.domain.catalog import event_type, is_incident_operation
+from tui.domain.errors import EventRejected
+from tui.domain.event import AuditEvent, Context, Performer, Target, TenantRef
+
+_TOP_LEVEL = frozenset(
+    {"id", "type", "area", "timestamp", "performer", "context", "target", "summary", "details"}
+)
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}")
+_MAIL = re.compile(r"[^\s@\x00-\x1f\x7f]{1,64}@[^\s@\x00-\x1f\x7f]{1,255}")
+#: How far ahead of the store's clock an event's timestamp may be (clock skew between hosts).
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+def parse_event(raw: Any, *, now: datetime | None = None) -> AuditEvent:
+    """Validate ``raw`` (a decoded JSON value) and build the event.
+
+    ``now`` enables the check that the event is not from the future; pass None when
+    re-reading events that were validated on the way in.
+    Raises ``EventRejected`` naming the first offending field.
+    """
+    if not isinstance(raw, dict):
+        raise EventRejected("", f"an event must be a JSON object, not {_json_kind(raw)}")
+    unknown = sorted(set(raw) - _TOP_LEVEL)
+    if unknown:
+        raise EventRejected(unknown[0], "unknown field (not part of the audit event format)")
+
+    event_id = _identifier(raw, "id", "id")
+    kind = _event_type(raw)
+    if "area" in raw and raw["area"] != kind.area.value:
+        raise EventRejected(
+            "area", f"{_show(raw['area'])} does not match type {kind.name!r} ({kind.area.value})"
+        )
+    occurred_at = _timestamp(raw, now)
+    performer = _performer(_object(raw, "performer", "performer"))
+    context = _context(_object(raw, "context", "context"))
+    target = _target(_object(raw, "target", "target"))
+    summary = _text(raw, "summary", "summary", required=True)
+    details = raw.get("details", {})
+    if not isinstance(details, dict):
+        raise EventRejected("details", f"must be a JSON object, not {_json_kind(details)}")
+    if kind.is_update:
+        _check_changes(details)
+    if kind.is_failure:
+        reason = details.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            raise EventRejected("details.reason", f"a {kind.name} event must say why it failed")
+    return AuditEvent(event_id, kind, occurred_at, performer, context, target, summary, details)
+
+
+def _event_type(raw: dict[str, Any]):
+    name = raw.get("type")
+    if not isinstance(name, str) or not name.strip():
+        raise EventRejected("type", "missing; every event names its type from the catalog")
+    found = event_type(name)
+    if found is not None:
+        return found
+    if is_incident_operation(name):
+        raise EventRejected(
+            "type", f"{_show(name)} is an incident operation; incidents are not audit events"
+        )
+    raise EventRejected("type", f"{_show(name)} is not in the audit event catalog")
+
+
+def _timestamp(raw: dict[str, Any], now: datetime | None) -> datetime:
+    value = raw.get("timestamp")
+    if not isinstance(value, str):
+        raise EventRejected("timestamp", "missing; expected an ISO 8601 UTC time")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise EventRejected(
+            "timestamp", f"{_show(value)} is not an ISO 8601 time such as 2026-11-25T09:30:00.000Z"
+        ) from None
+    if moment.tzinfo is None:
+        raise EventRejected("timestamp", f"{_show(value)} has no time zone; write it in UTC with Z")
+    moment = moment.astimezone(UTC)
+    moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+    if now is not None and moment > now + FUTURE_TOLERANCE:
+        raise EventRejected("timestamp", f"{_show(value)} is in the future")
+    return moment
+
+
+def _performer(raw: dict[str, Any]) -> Performer:
+    _no_unknown(raw, "performer", {"id", "mail", "name", "role"})
+    mail = raw.get("mail")
+    if not isinstance(mail, str) or not _MAIL.fullmatch(mail):
+        raise EventRejected("performer.mail", f"{_show(mail)} is not an e-mail address")
+    return Performer(
+        id=_identifier(raw, "id", "performer.id"),
+        mail=mail,
+        name=_text(raw, "name", "performer.name", required=False),
+        role=_text(raw, "role", "performer.role", required=True),
+    )
+
+
+def _context(raw: dict[str, Any]) -> Context:
+    _no_unknown(raw, "context", {"tenant", "source_ip", "user_agent"})
+    if "tenant" not in raw:
+        raise EventRejected("context.tenant", "missing; null for the portal, else {id, name}")
+    tenant_raw = raw["tenant"]
+    tenant = None
+    if tenant_raw is not None:
+        if not isinstance(tenant_raw, dict):
+            raise EventRejected("context.tenant", "must be null (the portal) or {id, name}")
+        _no_unknown(tenant_raw, "context.tenant", {"id", "name"})
+        tenant = TenantRef(
+            id=_identifier(tenant_raw, "id", "context.tenant.id"),
+            name=_text(tenant_raw, "name", "context.tenant.name", required=True),
+        )
+    source_ip = raw.get("source_ip")
+    if not isinstance(source_ip, str):
+        raise EventRejected("context.source_ip", "missing; expected an IPv4 or IPv6 address")
+    try:
+        ipaddress.ip_address(source_ip)
+    except ValueError:
+        raise EventRejected(
+            "context.source_ip", f"{_show(source_ip)} is not an IP address"
+        ) from None
+    user_agent = _text(raw, "user_agent", "context.user_agent", required=False)
+    return Context(tenant, source_ip, user_agent)
+
+
+def _target(raw: dict[str, Any]) -> Target:
+    _no_unknown(raw, "target", {"kind", "id", "name"})
+    return Target(
+        kind=_text(raw, "kind", "target.kind", required=True),
+        id=_text(raw, "id", "target.id", required=False),
+        name=_text(raw, "name", "target.name", required=True),
+    )
+
+
+def _check_changes(details: dict[str, Any]) -> None:
+    changes = details.get("changes")
+    if not isinstance(changes, list) or not changes:
+        raise EventRejected(
+            "details.changes", "an Updated event must list its changes: [{field, old, new}, ...]"
+        )
+    for index, change in enumerate(changes):
+        where = f"details.changes[{index}]"
+        if not isinstance(change, dict):
+            raise EventRejected(where, "must be an object {field, old, new}")
+        if not isinstance(change.get("field"), str) or not change["field"]:
+            raise EventRejected(f"{where}.field", "missing; name the changed field")
+        for side in ("old", "new"):
+            if side not in change:
+                raise EventRejected(f"{where}.{side}", "missing (use null for no value)")
+
+
+def _object(raw: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = raw.get(key)
+    if not isinstance(value, dict):
+        state = "missing" if key not in raw else f"must be an object, not {_json_kind(value)}"
+        raise EventRejected(where, state)
+    return value
+
+
+def _identifier(raw: dict[str, Any], key: str, where: str) -> str:
+    value = raw.get(key)
+    if not isinstance(value, str) or not _ID.fullmatch(value):
+        raise EventRejected(
+            where,
+            f"{_show(value)} is not a valid identifier "
+            "(1-128 letters, digits and . _ : @ -, starting with a letter or digit)",
+        )
+    return value
+
+
+def _text(raw: dict[str, Any], key: str, where: str, *, required: bool) -> str:
+    if key not in raw:
+        if required:
+            raise EventRejected(where, "missing")
+        return ""
+    value = raw[key]
+    if not isinstance(value, str):
+        raise EventRejected(where, f"must be a string, not {_json_kind(value)}")
+    if required and not value.strip():
+        raise EventRejected(where, "must not be empty")
+    return value
+
+
+def _no_unknown(raw: dict[str, Any], where: str, allowed: set[str]) -> None:
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        raise EventRejected(f"{where}.{unknown[0]}", "unknown field")
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def _show(value: Any, limit: int = 60) -> str:
+    """A short, inert rendering of a bad value for an error message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
