@@ -1,0 +1,100 @@
+"""Which database, and how to connect to it.
+
+``--db`` / ``AUDITLOG_DB`` take a SQLAlchemy URL or a plain file path (SQLite). Without either,
+the database is ``auditlog.sqlite3`` in the user's data directory, created on first use.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy.engine import URL, make_url
+
+from tui.domain.errors import StoreUnavailable
+
+APP_NAME = "auditlog"
+DB_ENV = "AUDITLOG_DB"
+#: How long a SQLite writer waits for another one before giving up (milliseconds).
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def data_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path() -> Path:
+    return data_dir() / "auditlog.sqlite3"
+
+
+def demo_db_path() -> Path:
+    """The demo's own file, beside (never over) the user's real database."""
+    return data_dir() / "demo.sqlite3"
+
+
+def resolve_url(value: str | None) -> URL:
+    """Turn ``--db`` input (URL, path or nothing) into a SQLAlchemy URL for a driver we ship."""
+    value = value or os.environ.get(DB_ENV) or str(default_db_path())
+    if "://" not in value:
+        return URL.create("sqlite", database=str(Path(value).expanduser().absolute()))
+    try:
+        url = make_url(value)
+    except exc.ArgumentError:
+        raise StoreUnavailable(f"{value!r} is neither a database URL nor a file path") from None
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise StoreUnavailable(
+            f"unsupported database {url.get_backend_name()!r}; use SQLite or PostgreSQL"
+        )
+    return url
+
+
+def describe(url: URL) -> str:
+    """A short label for headers and messages; never shows a password."""
+    if url.get_backend_name() == "sqlite":
+        return f"sqlite:{url.database or ':memory:'}"
+    return url.render_as_string(hide_password=True)
+
+
+def connect(url: URL) -> Engine:
+    """An engine with the settings each backend needs for a concurrent reader and writer."""
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": 5, "application_name": APP_NAME},
+    )
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    # WAL lets the viewer read while an ingest writes; NORMAL is durable across app crashes.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@contextmanager
+def translated_errors(label: str) -> Iterator[None]:
+    """Turn database errors into ``StoreUnavailable`` with a message a user can act on."""
+    try:
+        yield
+    except exc.DBAPIError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise StoreUnavailable(f"database {label}: {reason}") from error
+    except exc.SQLAlchemyError as error:
+        raise StoreUnavailable(f"database {label}: {error}") from error

@@ -1,0 +1,99 @@
+"""Translate an ``EventQuery`` (already narrowed to what the principal may see) into SQL.
+
+Every value reaches the database as a bound parameter. Search terms are additionally quoted
+for FTS5 (as one phrase each) or escaped for LIKE, so no character a user types acts as an
+operator: the search means "contains this text" and nothing else.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, false, func, literal, or_, select, text, true, tuple_
+
+from tui.domain.access import Scope
+from tui.domain.event import to_epoch_ms
+from tui.domain.query import Cursor, EventQuery
+from tui.domain.search import INDEXABLE_LENGTH
+from tui.domain.timerange import retention_cutoff
+from tui.store.schema import events
+
+
+def conditions(
+    query: EventQuery, scope: Scope, now: datetime, dialect: str
+) -> list[ColumnElement[bool]]:
+    """The WHERE clauses for ``query`` within ``scope`` (the principal's visible scope)."""
+    start = max(query.time_range.start, retention_cutoff(now))
+    where: list[ColumnElement[bool]] = [
+        events.c.occurred_at >= to_epoch_ms(start),
+        events.c.occurred_at < to_epoch_ms(query.time_range.end),
+        scope_condition(scope),
+    ]
+    if query.types:
+        where.append(events.c.event_type.in_(sorted(query.types)))
+    if query.areas:
+        where.append(events.c.area.in_(sorted(area.value for area in query.areas)))
+    if query.performer:
+        where.append(events.c.performer_mail == query.performer.strip().casefold())
+    where.extend(search_conditions(query.terms, dialect))
+    return where
+
+
+def retention_condition(now: datetime) -> ColumnElement[bool]:
+    return events.c.occurred_at >= to_epoch_ms(retention_cutoff(now))
+
+
+def scope_condition(scope: Scope) -> ColumnElement[bool]:
+    """Portal events have no tenant; ``tenants=None`` means every tenant."""
+    parts: list[ColumnElement[bool]] = []
+    if scope.tenants is None:
+        parts.append(events.c.tenant_id.is_not(None))
+    elif scope.tenants:
+        parts.append(events.c.tenant_id.in_(sorted(scope.tenants)))
+    if scope.portal:
+        parts.append(events.c.tenant_id.is_(None))
+    if not parts:
+        return false()
+    if scope.portal and scope.tenants is None:
+        return true()
+    return or_(*parts)
+
+
+def older_than(cursor: Cursor) -> ColumnElement[bool]:
+    """Events after ``cursor`` in newest-first order."""
+    return tuple_(events.c.occurred_at, events.c.event_id) < tuple_(
+        literal(cursor.occurred_at_ms), literal(cursor.event_id)
+    )
+
+
+def newer_than(cursor: Cursor) -> ColumnElement[bool]:
+    return tuple_(events.c.occurred_at, events.c.event_id) > tuple_(
+        literal(cursor.occurred_at_ms), literal(cursor.event_id)
+    )
+
+
+def search_conditions(terms: tuple[str, ...], dialect: str) -> list[ColumnElement[bool]]:
+    """Each (normalised) term occurs in the event's normalised search text."""
+    if dialect != "sqlite":
+        return [events.c.search_text.like(f"%{_like_escaped(t)}%", escape="\\") for t in terms]
+    # Too short for trigrams: instr() takes the text literally, no escaping needed.
+    where = [func.instr(events.c.search_text, t) > 0 for t in terms if len(t) < INDEXABLE_LENGTH]
+    long_terms = [t for t in terms if len(t) >= INDEXABLE_LENGTH]
+    if long_terms:
+        # Each term becomes one quoted FTS5 phrase: no FTS operator can be smuggled in.
+        expression = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
+        matches = (
+            select(text("rowid"))
+            .select_from(text("events_fts"))
+            .where(text("events_fts MATCH :expression").bindparams(expression=expression))
+        )
+        where.append(events.c.seq.in_(matches.scalar_subquery()))
+    return where
+
+
+def _like_escaped(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def all_of(where: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+    return and_(*where)

@@ -1,0 +1,1 @@
+"""Schema revisions, oldest first. Add one with a new file; update ``migrate.HEAD``."""
