@@ -1,0 +1,111 @@
+"""The bounded window: pages load as the cursor nears the bottom, old ones are dropped and
+re-fetched when scrolling back up, and the status line names the page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.app.conftest import SEEDED, drive, make_app, seeded_events
+from tests.conftest import make_event
+from tui.app.paging import PageWindow
+from tui.domain.event import to_epoch_ms
+from tui.domain.query import Cursor, Page
+
+
+def _page(start: int, size: int, last: bool = False) -> Page:
+    events = tuple(make_event(n, age=timedelta(minutes=n + 1)) for n in range(start, start + size))
+    tail = events[-1]
+    cursor = None if last else Cursor(to_epoch_ms(tail.occurred_at), tail.id)
+    return Page(events, cursor)
+
+
+def test_window_drops_the_top_page_when_full_and_remembers_its_cursor() -> None:
+    window = PageWindow(capacity=2)
+    assert window.below() == (0, None)
+    assert window.place(0, _page(0, 3)) == 0
+    index, after = window.below()
+    assert index == 1 and after is not None
+    assert window.place(1, _page(3, 3)) == 0
+    assert window.place(2, _page(6, 3)) == -3  # page 0 dropped: rows moved up by 3
+    assert (window.first, window.last, len(window)) == (1, 2, 6)
+    assert window.above() == (0, None)
+    assert window.page_of_row(4) == 2
+    assert window.place(0, _page(0, 3)) == 3  # back at the top: page 2 dropped
+    assert (window.first, window.last) == (0, 1)
+    assert window.row_of("evt_000004") == 4
+
+
+def test_window_knows_the_end_and_refuses_a_gap() -> None:
+    window = PageWindow(capacity=2)
+    window.place(0, _page(0, 2, last=True))
+    assert window.at_end and window.below() is None
+    with pytest.raises(ValueError):
+        window.place(5, _page(10, 2))
+
+
+def test_window_holds_at_most_capacity_pages() -> None:
+    window = PageWindow(capacity=3)
+    for index in range(40):
+        window.place(index, _page(index * 10, 10))
+        assert len(window) <= 30
+    assert window.first == 37
+    assert window.starts_known() == 41  # one small cursor per page visited
+
+
+def test_scrolling_down_loads_pages_and_drops_old_rows(audit_store) -> None:
+    app = make_app(audit_store)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        assert screen.table.row_count == 100
+        assert "page 1 of 3" in str(screen.status.render())
+        for _ in range(4):
+            await pilot.press("end")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+        table = screen.table
+        assert table.row_count == SEEDED + 1  # all three pages (251 rows), none twice
+        assert table.cursor_row == table.row_count - 1
+        assert "page 3 of 3" in str(screen.status.render())
+        ids = [str(key.value) for key in table.rows]
+        assert len(set(ids)) == len(ids)
+
+    drive(app, scenario)
+
+
+def test_scrolling_back_up_refetches_dropped_pages(db_path, clock) -> None:
+    from tests.app.conftest import open_store
+
+    many = seeded_events(SEEDED) + [
+        make_event(10_000 + n, age=timedelta(days=1, minutes=n)) for n in range(400)
+    ]
+    store = open_store(db_path, clock, many)
+    app = make_app(store)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        for _ in range(8):
+            await pilot.press("end")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+        window = screen.window
+        assert window.first > 0, "the first pages were dropped"
+        assert screen.table.row_count <= window.capacity * 100
+        deepest = screen.window.page_of_row(screen.table.cursor_row)
+        assert f"page {deepest + 1}" in str(screen.status.render())
+        for _ in range(8):
+            await pilot.press("home")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+        assert screen.window.first == 0
+        assert screen.table.cursor_row == 0
+        newest = max(many, key=lambda e: (e.occurred_at, e.id))
+        assert screen.table.selected_id == newest.id
+        assert "page 1 of" in str(screen.status.render())
+
+    try:
+        drive(app, scenario)
+    finally:
+        store.close()

@@ -1,0 +1,244 @@
+"""Scope, date range (presets, custom, refusal), search and the area/type/performer filters."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from textual.widgets import Input, SelectionList
+
+from tests.app.conftest import drive, make_app, seeded_events, settle
+from tui.app.widgets.choice_picker import ChoicePicker
+from tui.app.widgets.range_picker import RangePicker
+from tui.app.widgets.scope_picker import ScopePicker
+from tui.domain.access import Scope
+from tui.domain.catalog import Area
+from tui.domain.timerange import RangePreset
+
+
+def _column(table, index: int) -> set[str]:  # type: ignore[no-untyped-def]
+    return {str(table.get_row_at(row)[index]) for row in range(table.row_count)}
+
+
+def _status(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.status.render())
+
+
+def test_scope_portal_only_then_chosen_tenants_by_typing(audit_store) -> None:
+    app = make_app(audit_store)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, ScopePicker)
+        await pilot.click("#portal")
+        await settle(pilot)
+        assert screen.query_now.scope == Scope.portal_only()
+        assert _column(screen.table, 4) == {"Portal"}
+        assert "Scope: Portal only" in str(screen.query_one("#header").render())
+
+        await pilot.press("s")
+        await settle(pilot)
+        picker = app.screen
+        await pilot.press(*"glo")  # typing filters the tenants
+        choices = picker.query_one(SelectionList)
+        assert [choices.get_option_at_index(i).value for i in range(choices.option_count)] == [
+            "t_globex"
+        ]
+        choices.focus()
+        await pilot.press("space")  # tick Globex (Portal is already ticked)
+        picker.query_one("#filter", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.query_now.scope == Scope.of_tenants({"t_globex"}, portal=True)
+        assert _column(screen.table, 4) == {"Portal", "Globex"}
+
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.click("#all")
+        await settle(pilot)
+        assert screen.query_now.scope.is_all
+        assert _column(screen.table, 4) == {"Portal", "Globex", "Acme Corp", "Initech"}
+
+    drive(app, scenario)
+
+
+def test_range_presets_and_a_custom_range(audit_store) -> None:
+    app = make_app(audit_store)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, RangePicker)
+        await pilot.press("up", "enter")  # from "Last 7 days" to "Last 24 hours"
+        await settle(pilot)
+        assert screen.query_now.time_range.preset is RangePreset.LAST_24H
+        # Events every 37 minutes, the newest 5 minutes old: 39 in the last 24 hours.
+        assert _status(app).startswith("39 events")
+        assert "Last 24 hours" in str(screen.query_one("#header").render())
+
+        await pilot.press("d")
+        await pilot.pause()
+        picker = app.screen
+        picker.query_one("#from", Input).value = "2026-11-20"
+        picker.query_one("#to", Input).value = "2026-11-20"
+        picker.query_one("#to", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        span = screen.query_now.time_range
+        assert span.preset is None
+        assert span.label == "2026-11-20 00:00 UTC → 2026-11-20 23:59 UTC"
+        start, end = datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC)
+        expected = sum(start <= e.occurred_at < end for e in seeded_events())
+        assert _status(app).startswith(f"{expected} events")
+        times = _column(screen.table, 0)
+        assert all(t.startswith("Nov 20") for t in times)
+
+    drive(app, scenario)
+
+
+def test_a_range_past_180_days_is_refused_in_place(audit_store) -> None:
+    app = make_app(audit_store)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        before = screen.query_now.time_range
+        await pilot.press("d")
+        await pilot.pause()
+        picker = app.screen
+        picker.query_one("#from", Input).value = "2026-01-01"
+        picker.query_one("#to", Input).value = "2026-11-25 10:00"
+        await pilot.click("#apply")
+        await pilot.pause()
+        assert app.screen is picker, "the dialog stays open"
+        refusal = str(picker.query_one("#refusal").render())
+        assert "Refused" in refusal and "180 days" in refusal and "earliest start" in refusal
+        picker.query_one("#from", Input).value = "2026-13-45"
+        picker.query_one("#to", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "is not a date" in str(picker.query_one("#refusal").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.query_now.time_range == before
+        assert screen.table.row_count == 100
+
+    drive(app, scenario)
+
+
+def test_search_narrows_and_clearing_restores(audit_store) -> None:
+    app = make_app(audit_store)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*'"object 12"', "enter")
+        await settle(pilot)
+        # "object 12" is in Object 12 and Object 120..129.
+        assert screen.table.row_count == 11
+        assert _status(app).startswith("11 events")
+        await pilot.press("escape")
+        assert app.focused is screen.table
+        await pilot.press("x")
+        await settle(pilot)
+        assert screen.query_now.text == ""
+        assert screen.table.row_count == 100
+
+    drive(app, scenario)
+
+
+def test_a_search_without_matches_says_why(audit_store) -> None:
+    app = make_app(audit_store)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        await pilot.press("slash", *"nothing-like-this", "enter")
+        await settle(pilot)
+        text = str(screen.notice.render())
+        assert "No events match" in text
+        assert 'search "nothing-like-this"' in text
+        assert "clearing the search and filters: x" in text
+
+    drive(app, scenario)
+
+
+def test_filters_for_area_type_and_performer(audit_store) -> None:
+    app = make_app(audit_store)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        await pilot.press("a")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, ChoicePicker)
+        assert [f.value for f in picker.facets] == [
+            Area.USER_MANAGEMENT.value,
+            Area.INFRASTRUCTURE.value,
+            Area.INTEGRATIONS.value,
+            Area.REPORTING.value,
+        ]
+        await pilot.press(*"integr")
+        picker.query_one(SelectionList).focus()
+        await pilot.press("space")
+        await pilot.click("#apply")
+        await settle(pilot)
+        assert screen.query_now.areas == {Area.INTEGRATIONS}
+        assert _column(screen.table, 2) == {"Integr"}
+        assert "Area: Integrations" in str(screen.query_one("#pick-area").label)
+
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press(*"integration deleted")
+        app.screen.query_one(SelectionList).focus()
+        await pilot.press("space", "escape")  # Esc cancels: nothing changes
+        await settle(pilot)
+        assert screen.query_now.types == frozenset()
+
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press(*"integration deleted")
+        app.screen.query_one(SelectionList).focus()
+        await pilot.press("space")
+        await pilot.click("#apply")
+        await settle(pilot)
+        assert screen.query_now.types == {"Integration Deleted"}
+        assert _column(screen.table, 1) == {"Integration Deleted"}
+
+        await pilot.press("p")
+        await settle(pilot)
+        picker = app.screen
+        labels = [f.label for f in picker.facets]
+        assert "Bob Ops <bob.ops@example.com>" in labels
+        await pilot.press(*"bob", "enter", "enter")  # filter, then pick the highlighted one
+        await settle(pilot)
+        assert screen.query_now.performer == "bob.ops@example.com"
+        assert _column(screen.table, 3) <= {"bob.ops@example.com"}
+
+        await pilot.click("#pick-clear")
+        await settle(pilot)
+        assert not (screen.query_now.types or screen.query_now.areas or screen.query_now.performer)
+        assert screen.table.row_count == 100
+
+    drive(app, scenario)
+
+
+def test_b_shows_everything_by_the_selected_performer_and_keeps_the_event(audit_store) -> None:
+    app = make_app(audit_store)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        await pilot.press("slash", *"integration deleted", "enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        target = screen.table.selected_id
+        performer = str(screen.table.get_row_at(screen.table.cursor_row)[3]).removeprefix("† ")
+        await pilot.press("b")
+        await settle(pilot)
+        assert screen.query_now.performer == performer and screen.query_now.text == ""
+        assert screen.table.selected_id == target
+        assert _column(screen.table, 3) <= {performer, f"† {performer}"}
+        assert screen.table.row_count > 1
+
+    drive(app, scenario)

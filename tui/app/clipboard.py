@@ -1,0 +1,30 @@
+"""Copying text: the system clipboard when there is one, and the terminal's (OSC 52) always.
+
+Over SSH there is no system clipboard, and pyperclip raises; OSC 52 asks the terminal to put
+the text on the operator's own machine's clipboard. We cannot know whether the terminal
+obeyed (tmux needs ``set -g set-clipboard on``), so the message says exactly what was tried.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class TerminalClipboard(Protocol):
+    def copy_to_clipboard(self, text: str) -> None: ...
+
+
+def copy_text(text: str, terminal: TerminalClipboard, what: str = "event JSON") -> tuple[bool, str]:
+    """Copy ``text``; return (system clipboard worked, a message for the user)."""
+    terminal.copy_to_clipboard(text)  # OSC 52: harmless when the terminal ignores it
+    try:
+        import pyperclip
+
+        pyperclip.copy(text)
+    except Exception as error:  # pyperclip raises its own and OS errors alike
+        reason = str(error).splitlines()[0][:80] if str(error) else type(error).__name__
+        return False, (
+            f"No system clipboard here ({reason}); sent the {what} to your terminal's "
+            "clipboard (OSC 52) — paste to check, tmux needs set-clipboard on"
+        )
+    return True, f"Copied the {what} to the system clipboard (and via OSC 52)"

@@ -1,0 +1,463 @@
+"""The Audit Log screen: header, filters, the paged table, the JSON pane and the status line.
+
+The screen owns the ``EventQuery`` and every database call. Each call runs in a thread
+worker (``@work(thread=True, exclusive=True)``) that only posts a message; each query gets a
+new *generation* and results of an older one are dropped, so when requests overlap the
+newest one wins. Only ``tui.domain.errors`` exceptions are caught: they become an on-screen
+explanation, and refresh (r) tries again.
+
+Keys:
+
+| key | action |
+| --- | --- |
+| / | search |
+| s | scope |
+| d | date range |
+| a, t, p | filter by area, event type, performer |
+| b | only events by the selected event's performer |
+| x | clear search and filters |
+| enter | show the event as JSON (esc closes) |
+| c | copy the event's JSON |
+| r | refresh |
+| w | download the whole result |
+| ? | all keys |
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input
+from textual.worker import get_current_worker
+
+from tui.app import explain
+from tui.app.clipboard import copy_text
+from tui.app.event_text import event_json
+from tui.app.loading import load_window
+from tui.app.messages import (
+    CountLoaded,
+    LoadFailed,
+    PageLoaded,
+    ReaderOpened,
+    WindowLoaded,
+)
+from tui.app.paging import PageWindow
+from tui.app.screens.downloads import DownloadActions
+from tui.app.screens.pickers import PickerActions
+from tui.app.widgets.event_table import EventTable
+from tui.app.widgets.filter_bar import FilterBar
+from tui.app.widgets.header_line import HeaderLine
+from tui.app.widgets.json_pane import JsonPane
+from tui.app.widgets.notice import Notice
+from tui.app.widgets.status_line import StatusLine
+from tui.domain.errors import AccessDenied, AuditLogError
+from tui.domain.query import Cursor, EventQuery
+
+#: How many pages a re-query may look through to keep the selected event selected.
+SELECTION_SEARCH_PAGES = 20
+
+if TYPE_CHECKING:
+    from tui.app.app import AuditLogApp
+    from tui.store.repository import AuditReader
+
+
+class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
+    """The one main screen of the viewer."""
+
+    CSS_PATH = "audit_log.tcss"
+    AUTO_FOCUS = "#events"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (140, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", tooltip="Jump to the search box", id="search"),
+        Binding("s", "scope", "Scope", tooltip="All, portal only, or chosen tenants", id="scope"),
+        Binding("d", "range", "Dates", tooltip="Date range: presets or from/to", id="range"),
+        Binding("a", "filter('area')", "Area", tooltip="Filter by area", id="area", show=False),
+        Binding(
+            "t", "filter('type')", "Type", tooltip="Filter by event type", id="type", show=False
+        ),
+        Binding(
+            "p",
+            "filter('performer')",
+            "Performer",
+            tooltip="Filter by who acted",
+            id="performer",
+            show=False,
+        ),
+        Binding(
+            "b",
+            "same_performer",
+            "By them",
+            tooltip="Only events by the selected event's performer",
+            id="same_performer",
+            show=False,
+        ),
+        Binding("x", "clear", "Clear", tooltip="Clear search and filters", id="clear", show=False),
+        Binding("r", "refresh", "Refresh", tooltip="Reload; keeps the selection", id="refresh"),
+        Binding("c", "copy", "Copy", tooltip="Copy the event's JSON", id="copy", show=False),
+        Binding(
+            "w", "download", "Download", tooltip="Save the whole result to a file", id="download"
+        ),
+        Binding("escape", "close", "Close", tooltip="Close the JSON pane", id="close", show=False),
+        Binding("question_mark", "keys", "Keys", tooltip="Show every key", id="keys"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reader: AuditReader | None = None
+        self.query_state: EventQuery | None = None
+        self.window: PageWindow | None = None
+        self.generation = 0
+        self._pending: set[str] = set()
+        self._newest: Cursor | None = None
+        self._failed = -1
+
+    @property
+    def viewer(self) -> AuditLogApp:
+        return self.app  # type: ignore[return-value]
+
+    # -- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        zone = self.viewer.zone
+        yield HeaderLine(id="header")
+        yield FilterBar(id="filters")
+        with Vertical(id="body"):
+            with Vertical(id="results"):
+                yield EventTable(zone, id="events")
+                yield Notice(id="notice")
+            yield JsonPane(zone, id="pane")
+        yield StatusLine(id="status")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_state = EventQuery.default(self.viewer.clock())
+        self._show_query()
+        self.table.loading = True
+        self.table.focus()
+        self._start(self.generation, self.query_state, self.viewer.reader_or_email)
+
+    @property
+    def table(self) -> EventTable:
+        return self.query_one(EventTable)
+
+    @property
+    def pane(self) -> JsonPane:
+        return self.query_one(JsonPane)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    @property
+    def notice(self) -> Notice:
+        return self.query_one(Notice)
+
+    @property
+    def query_now(self) -> EventQuery:
+        assert self.query_state is not None
+        return self.query_state
+
+    def _show_query(self) -> None:
+        principal = self.reader.principal if self.reader else None
+        query = self.query_now
+        self.query_one(HeaderLine).show(
+            principal, self.viewer.email, self.viewer.store.label, query.scope, query.time_range
+        )
+        self.query_one(FilterBar).show(query)
+
+    # -- running queries ----------------------------------------------------------------
+
+    def run_query(
+        self, query: EventQuery, *, refresh: bool = False, keep_selection: bool = False
+    ) -> None:
+        """Show ``query``'s result; on refresh keep the selected event and count the new.
+
+        ``keep_selection`` keeps the selected event selected in the new result when it is
+        there (looking through up to ``SELECTION_SEARCH_PAGES`` pages for it).
+        """
+        self.query_state = query
+        self.generation += 1
+        self._pending.clear()
+        self._show_query()
+        self.status.problem = ""
+        self.status.activity = "Loading…"
+        self.status.count = None
+        if self.reader is None:
+            self._start(self.generation, query, self.viewer.reader_or_email)
+            return
+        select_id = self.table.selected_id if refresh or keep_selection else None
+        near_page = self.window.page_of_row(self.table.cursor_row) if self.window else 0
+        if keep_selection:
+            near_page = SELECTION_SEARCH_PAGES
+        newest = self._newest if refresh else None
+        if not refresh or self.window is None or self.window.is_empty:
+            self.table.loading = True
+        self._load_window(self.generation, query, select_id, near_page, newest)
+        self._count(self.generation, query)
+
+    @work(thread=True, exclusive=True, group="rows")
+    def _start(self, generation: int, query: EventQuery, who: object) -> None:
+        """Open the reader (unless given one), then load as ``_load_window`` does."""
+        try:
+            reader = self.viewer.store.reader(who) if isinstance(who, str) else who
+            self.post_message(ReaderOpened(reader))  # type: ignore[arg-type]
+            result = load_window(reader, query, generation, self.viewer.clock())  # type: ignore[arg-type]
+            self.post_message(result)  # type: ignore[arg-type]
+            self.post_message(CountLoaded(generation, reader.count(query)))  # type: ignore[union-attr]
+        except AuditLogError as error:
+            self.post_message(LoadFailed(generation, error))
+
+    @work(thread=True, exclusive=True, group="rows")
+    def _load_window(
+        self,
+        generation: int,
+        query: EventQuery,
+        select_id: str | None,
+        near_page: int,
+        newest: Cursor | None,
+    ) -> None:
+        worker = get_current_worker()
+        assert self.reader is not None
+        try:
+            result = load_window(
+                self.reader,
+                query,
+                generation,
+                self.viewer.clock(),
+                select_id=select_id,
+                near_page=near_page,
+                newest=newest,
+                cancelled=lambda: worker.is_cancelled,
+            )
+        except AuditLogError as error:
+            self.post_message(LoadFailed(generation, error))
+            return
+        if result is not None and not worker.is_cancelled:
+            self.post_message(result)
+
+    @work(thread=True, exclusive=True, group="count")
+    def _count(self, generation: int, query: EventQuery) -> None:
+        assert self.reader is not None
+        try:
+            self.post_message(CountLoaded(generation, self.reader.count(query)))
+        except AuditLogError as error:
+            self.post_message(LoadFailed(generation, error))
+
+    @work(thread=True, exclusive=True, group="page")
+    def _load_page(
+        self, generation: int, query: EventQuery, index: int, after: Cursor | None
+    ) -> None:
+        assert self.reader is not None
+        try:
+            self.post_message(PageLoaded(generation, index, self.reader.page(query, after)))
+        except AuditLogError as error:
+            self.post_message(LoadFailed(generation, error))
+
+    # -- results arriving ---------------------------------------------------------------
+
+    def on_reader_opened(self, message: ReaderOpened) -> None:
+        self.reader = message.reader
+        self._show_query()
+
+    def on_window_loaded(self, message: WindowLoaded) -> None:
+        if message.generation != self.generation:
+            return
+        self.table.loading = False
+        self.status.activity = ""
+        self.window = message.window
+        self._newest = message.newest
+        if message.window.is_empty:
+            self.table.clear()
+            self.table.display = False
+            self.notice.show(
+                *explain.no_events(self.query_now, self.viewer.email, message.nothing_visible)
+            )
+            self.pane.close()
+        else:
+            self.notice.hide()
+            self.table.display = True
+            row = message.window.row_of(message.select_id) if message.select_id else None
+            offset = self.table.cursor_offset if row is not None else None
+            self.table.show_window(message.window, row or 0, keep_offset=offset)
+            self._after_move()
+        if message.new_events is not None:
+            count = message.new_events
+            news = "No new events" if count == 0 else f"{count:,} new event{'s' * (count != 1)}"
+            kept = " · selection kept" if message.select_id else ""
+            self.notify(news + kept, title="Refreshed", markup=False)
+
+    def on_page_loaded(self, message: PageLoaded) -> None:
+        if message.generation != self.generation or self.window is None:
+            return
+        self._pending.discard("below" if message.index > self.window.first else "above")
+        self.status.problem = ""
+        downwards = message.index == self.window.last + 1
+        row, offset = self.table.cursor_row, self.table.cursor_offset
+        try:
+            shift = self.window.place(message.index, message.page)
+        except ValueError:
+            return  # the window moved on meanwhile; the next edge event asks again
+        if downwards and shift == 0:
+            self.table.append(message.page.events, message.page.erased_performers)
+        else:
+            self.table.show_window(self.window, row + shift, keep_offset=offset)
+        self._after_move()
+
+    def on_count_loaded(self, message: CountLoaded) -> None:
+        if message.generation == self.generation:
+            self.status.count = message.count
+
+    def on_load_failed(self, message: LoadFailed) -> None:
+        if message.generation != self.generation or message.generation == self._failed:
+            return  # stale, or this query's failure was reported already (rows and count)
+        self._failed = message.generation
+        self._pending.clear()
+        self.table.loading = False
+        self.status.activity = ""
+        error = message.error
+        explanation = explain.failure(error)
+        self.status.problem = f"{explanation[1]} — r to retry"
+        if isinstance(error, AccessDenied) or self.window is None or self.window.is_empty:
+            # Nothing (or nothing that may still be shown) to look at: say it in place.
+            self.window = None
+            self.table.clear()
+            self.table.display = False
+            self.pane.close()
+            self.notice.show(*explanation)
+        else:
+            # The rows already shown stay; the failure is a notification and a status.
+            self.notify(str(error), title=explanation[1], severity="error", markup=False)
+
+    # -- moving in the table ------------------------------------------------------------
+
+    @on(EventTable.NearEdge)
+    def _near_edge(self, message: EventTable.NearEdge) -> None:
+        if self.window is None or self.reader is None or self.table.loading:
+            return
+        side = "below" if message.downwards else "above"
+        step = self.window.below() if message.downwards else self.window.above()
+        if step is None or side in self._pending:
+            return
+        self._pending.add(side)
+        self._load_page(self.generation, self.query_now, *step)
+
+    @on(DataTable.RowHighlighted, "#events")
+    def _highlighted(self) -> None:
+        self._after_move()
+        if self.pane.is_open:
+            self._open_selected()
+
+    @on(DataTable.RowSelected, "#events")
+    def _selected(self) -> None:
+        self._open_selected()
+
+    def _after_move(self) -> None:
+        if self.window is None or not self.table.row_count:
+            self.status.page = None
+            return
+        self.status.page = self.window.page_of_row(self.table.cursor_row)
+        self.status.erased_shown = bool(self.window.erased_performers())
+
+    def _open_selected(self) -> None:
+        if self.window is None:
+            return
+        audit_event = self.window.event_at(self.table.cursor_row)
+        if audit_event is None:
+            return
+        erased = audit_event.performer.mail.casefold() in self.window.erased_performers()
+        self.pane.show(audit_event, erased)
+
+    # -- actions ------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.query_one(FilterBar).focus_search()
+
+    def action_close(self) -> None:
+        if self.pane.is_open:
+            self.pane.close()
+            self.table.focus()
+        elif isinstance(self.focused, Input):
+            self.table.focus()
+
+    @on(JsonPane.CloseRequested)
+    def _pane_close(self) -> None:
+        self.action_close()
+
+    def action_refresh(self) -> None:
+        query = self.query_now
+        self.run_query(
+            query.with_changes(time_range=query.time_range.re_anchored(self.viewer.clock())),
+            refresh=True,
+        )
+
+    @on(FilterBar.SearchChanged)
+    def _search(self, message: FilterBar.SearchChanged) -> None:
+        if message.text != self.query_now.text:
+            self.run_query(self.query_now.with_changes(text=message.text))
+
+    @on(FilterBar.PickerRequested)
+    def _picker(self, message: FilterBar.PickerRequested) -> None:
+        if message.kind == "clear":
+            self.action_clear()
+        else:
+            self.action_filter(message.kind)
+
+    def action_same_performer(self) -> None:
+        """Everything the selected event's performer did in this scope and range.
+
+        The type, area and text filters go (the question is "what else did they do?");
+        the selected event stays selected, so what came just before it is right below.
+        """
+        chosen = self.window.event_at(self.table.cursor_row) if self.window else None
+        if chosen is None:
+            self.notify("No event selected.", severity="warning", markup=False)
+            return
+        narrowed = self.query_now.with_changes(
+            performer=chosen.performer.mail, types=frozenset(), areas=frozenset(), text=""
+        )
+        self.run_query(narrowed, keep_selection=True)
+
+    def action_clear(self) -> None:
+        self.run_query(
+            self.query_now.with_changes(
+                types=frozenset(), areas=frozenset(), performer=None, text=""
+            )
+        )
+        self.table.focus()
+
+    def _needs_reader(self) -> bool:
+        if self.reader is None:
+            self.notify("Not connected yet; r tries again.", severity="warning", markup=False)
+            return False
+        return True
+
+    def action_copy(self) -> None:
+        self._copy()
+
+    @on(JsonPane.CopyRequested)
+    def _copy(self) -> None:
+        if self.pane.is_open and self.pane.event is not None:
+            text = self.pane.json_text
+        elif self.window is not None and (chosen := self.window.event_at(self.table.cursor_row)):
+            text = event_json(chosen)
+        else:
+            self.notify("No event to copy.", severity="warning", markup=False)
+            return
+        worked, message = copy_text(text, self.app)
+        self.notify(message, severity="information" if worked else "warning", markup=False)
+
+    def action_keys(self) -> None:
+        from tui.app.widgets.keys_help import KeysHelp
+
+        rows = []
+        for binding in [*EventTable.BINDINGS, *self.BINDINGS, *self.app.BINDINGS]:
+            assert isinstance(binding, Binding)
+            rows.append((self.app.get_key_display(binding), binding.description, binding.tooltip))
+        rows.append(("↑ ↓ PgUp PgDn", "Move", "Rows load page by page as you scroll"))
+        rows.append(("ctrl+p", "Palette", "Search every command by name"))
+        self.app.push_screen(KeysHelp(rows))

@@ -1,0 +1,139 @@
+"""The screen's pickers: scope, date range and the area/type/performer filters.
+
+Scope and filter choices come from the database (the reader's tenants, the facets of the
+current scope and range), so each picker opens after a worker has fetched its options.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from tui.app.messages import ActionFailed, FacetsLoaded, TenantsLoaded
+from tui.domain.access import Role, Scope
+from tui.domain.catalog import Area, event_type, find_area
+from tui.domain.errors import AuditLogError
+from tui.domain.query import EventQuery, Facet, Facets
+from tui.domain.timerange import RangePreset, TimeRange
+
+if TYPE_CHECKING:
+    from tui.app.app import AuditLogApp
+    from tui.store.repository import AuditReader
+
+
+class PickerActions:
+    """Mixed into ``AuditLogScreen``: the s, d, a, t and p keys."""
+
+    if TYPE_CHECKING:
+        reader: AuditReader | None
+        query_now: EventQuery
+        viewer: AuditLogApp
+        app: AuditLogApp
+
+        def run_query(self, query: EventQuery) -> None: ...
+        def post_message(self, message: object) -> bool: ...
+        def notify(self, message: str, **kwargs: object) -> None: ...
+        def _needs_reader(self) -> bool: ...
+
+    def action_range(self) -> None:
+        from tui.app.widgets.range_picker import RangePicker
+
+        def chosen(span: TimeRange | None) -> None:
+            if span is not None:
+                self.run_query(self.query_now.with_changes(time_range=span))
+
+        self.app.push_screen(
+            RangePicker(self.query_now.time_range, self.viewer.clock, self.viewer.zone), chosen
+        )
+
+    def set_preset(self, preset: RangePreset) -> None:
+        """Switch straight to a preset range (used by the command palette)."""
+        self.run_query(
+            self.query_now.with_changes(time_range=TimeRange.last(preset, self.viewer.clock()))
+        )
+
+    def action_scope(self) -> None:
+        if self._needs_reader():
+            self._load_tenants()
+
+    @work(thread=True, exclusive=True, group="picker")
+    def _load_tenants(self) -> None:
+        assert self.reader is not None
+        try:
+            self.post_message(TenantsLoaded(self.reader.tenants()))
+        except AuditLogError as error:
+            self.post_message(ActionFailed("the tenants", error))
+
+    def on_tenants_loaded(self, message: TenantsLoaded) -> None:
+        from tui.app.widgets.scope_picker import ScopePicker
+
+        assert self.reader is not None
+
+        def chosen(scope: Scope | None) -> None:
+            if scope is not None:
+                self.run_query(self.query_now.with_changes(scope=scope))
+
+        restricted = self.reader.principal.role != Role.ADMIN
+        self.app.push_screen(ScopePicker(message.tenants, self.query_now.scope, restricted), chosen)
+
+    def action_filter(self, kind: str) -> None:
+        if self._needs_reader():
+            self._load_facets(kind, self.query_now)
+
+    @work(thread=True, exclusive=True, group="picker")
+    def _load_facets(self, kind: str, query: EventQuery) -> None:
+        assert self.reader is not None
+        try:
+            self.post_message(FacetsLoaded(kind, self.reader.facets(query)))
+        except AuditLogError as error:
+            self.post_message(ActionFailed("the filter choices", error))
+
+    def on_facets_loaded(self, message: FacetsLoaded) -> None:
+        from tui.app.widgets.choice_picker import ChoicePicker
+
+        query = self.query_now
+        kind = message.kind
+        if kind == "area":
+            facets, chosen = _area_facets(message.facets), frozenset(a.value for a in query.areas)
+            title, multiple = "Filter by area", True
+        elif kind == "type":
+            facets, chosen, title, multiple = (
+                message.facets.types,
+                query.types,
+                "Filter by event type",
+                True,
+            )
+        else:
+            facets = message.facets.performers
+            chosen = frozenset({query.performer}) if query.performer else frozenset()
+            title, multiple = "Filter by performer (who acted)", False
+        title += f" — {query.time_range.label.lower()}"
+
+        def picked(values: frozenset[str] | None) -> None:
+            if values is None:
+                return
+            if kind == "area":
+                areas = frozenset(area for v in values if (area := find_area(v)) is not None)
+                self.run_query(self.query_now.with_changes(areas=areas))
+            elif kind == "type":
+                self.run_query(self.query_now.with_changes(types=values))
+            else:
+                self.run_query(self.query_now.with_changes(performer=next(iter(values), None)))
+
+        self.app.push_screen(ChoicePicker(title, facets, chosen, multiple=multiple), picked)
+
+    def on_action_failed(self, message: ActionFailed) -> None:
+        self.notify(
+            f"Could not load {message.what}: {message.error}", severity="error", markup=False
+        )
+
+
+def _area_facets(facets: Facets) -> tuple[Facet, ...]:
+    """Areas with how many events each, summed from the event-type counts."""
+    totals: dict[Area, int] = {}
+    for facet in facets.types:
+        kind = event_type(facet.value)
+        if kind is not None:
+            totals[kind.area] = totals.get(kind.area, 0) + facet.count
+    return tuple(Facet(area.value, area.value, totals[area]) for area in Area if area in totals)

@@ -1,0 +1,126 @@
+"""The filter dialog for area, event type or performer, offered from what the data holds.
+
+Each choice shows how many events in the current scope and range carry it. Area and type
+allow several choices (a SelectionList); performer allows one (an OptionList: Enter picks).
+Typing filters the list. Dismisses with the chosen values (empty = no filter) or None.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.events import Key
+from textual.widgets import Button, Input, Label, OptionList, SelectionList
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from tui.app.widgets.dialog import Dialog
+from tui.domain.display import one_line
+from tui.domain.query import Facet
+
+
+class ChoicePicker(Dialog[frozenset[str] | None]):
+    """Space toggles (multiple) or Enter picks (single); Esc cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="choice.cancel")
+    ]
+
+    def __init__(
+        self, title: str, facets: tuple[Facet, ...], chosen: frozenset[str], *, multiple: bool
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.facets = facets
+        self.chosen = set(chosen)
+        self.multiple = multiple
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.title_text, id="title")
+            yield Input(placeholder="Type to filter", compact=True, id="filter")
+            if self.multiple:
+                yield SelectionList[str](id="choices")
+            else:
+                yield OptionList(id="choices")
+            if not self.facets:
+                yield Label("Nothing to choose: no events in this scope and range.")
+            with Horizontal(classes="buttons"):
+                if self.multiple:
+                    yield Button("Apply", id="apply", compact=True, variant="success")
+                yield Button("Any (no filter)", id="any", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one("#choices").focus()
+
+    def _label(self, facet: Facet) -> Text:
+        label = Text(one_line(facet.label, 50))
+        label.append(f"  · {facet.count:,}", style="dim")
+        return label
+
+    def _fill(self, text: str) -> None:
+        needle = text.strip().casefold()
+        shown = [f for f in self.facets if not needle or needle in f.label.casefold()]
+        if self.multiple:
+            selections = self.query_one("#choices", SelectionList)
+            selections.clear_options()
+            selections.add_options(
+                [Selection(self._label(f), f.value, f.value in self.chosen) for f in shown]
+            )
+            if shown:
+                selections.highlighted = 0
+        else:
+            options = self.query_one("#choices", OptionList)
+            options.clear_options()
+            options.add_options([Option(self._label(f), id=f.value) for f in shown])
+            if shown:
+                options.highlighted = 0
+
+    def on_key(self, event: Key) -> None:
+        search = self.query_one("#filter", Input)
+        if event.is_printable and event.character not in (None, " ") and not search.has_focus:
+            search.focus()
+            search.insert_text_at_cursor(event.character or "")
+            event.stop()
+
+    @on(Input.Changed, "#filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _submitted(self) -> None:
+        if self.multiple:
+            self._apply()
+        else:
+            self.query_one("#choices").focus()
+
+    @on(SelectionList.SelectionToggled)
+    def _toggled(self, event: SelectionList.SelectionToggled[str]) -> None:
+        self.chosen.symmetric_difference_update({event.selection.value})
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        if not self.multiple:
+            self.dismiss(frozenset({str(event.option.id)}))
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "apply":
+            self._apply()
+        elif event.button.id == "any":
+            self.dismiss(frozenset())
+        else:
+            self.action_cancel()
+
+    def _apply(self) -> None:
+        self.dismiss(frozenset(self.chosen))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

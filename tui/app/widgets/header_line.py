@@ -1,0 +1,46 @@
+"""The top line: who is reading, which database, and the active scope and range."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.domain.access import Principal, Role, Scope
+from tui.domain.display import one_line
+from tui.domain.timerange import TimeRange
+
+
+class HeaderLine(Static):
+    """``ada@example.com (Admin) │ sqlite:/…/demo.sqlite3 │ Scope: All │ Last 7 days``."""
+
+    DEFAULT_CSS = """
+    HeaderLine {
+        height: 1;
+        background: $panel;
+        color: $text;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        padding: 0 1;
+    }
+    """
+
+    def show(
+        self, principal: Principal | None, email: str, database: str, scope: Scope, span: TimeRange
+    ) -> None:
+        who = Text(one_line(email, 60), style="bold")
+        if principal is not None and principal.role:
+            who.append(f" ({one_line(principal.role, 20)})", style="")
+        where = scope.label()
+        if scope.is_all and principal is not None and principal.role == Role.SUPERVISOR:
+            count = len(principal.tenants)
+            where = f"All yours (portal + {count} tenant{'s' * (count != 1)})"
+        line = Text.assemble(
+            who,
+            " │ Scope: ",
+            (one_line(where, 50), "bold"),
+            " │ ",
+            (span.label, "bold"),
+            " │ ",
+            (one_line(database, 120), "dim"),
+        )
+        self.update(line)
