@@ -123,7 +123,7 @@ def find_event_type(name: str) -> EventType | None:
 
 def find_area(name: str) -> Area | None:
     """The area for ``name`` ignoring case; ``&`` may be written ``and``."""
-    wanted = " ".join(name.replace(" and ", " & ").split()).casefold()
+    wanted = " ".join(name.split()).casefold().replace(" and ", " & ")
     for area in Area:
         if area.value.casefold() == wanted:
             return area
@@ -139,6 +139,6 @@ def is_incident_operation(name: str) -> bool:
     """True for names of incident operations, which the audit log never records.
 
     The two reporting events that mention incidents are in the catalog, so only a name
-    outside the catalog that speaks of an incident counts.
+    outside the catalog (in any spelling) that speaks of an incident counts.
     """
-    return event_type(name) is None and "incident" in name.casefold()
+    return find_event_type(name) is None and "incident" in name.casefold()

@@ -64,9 +64,13 @@ class FieldChange:
 
 
 def format_timestamp(moment: datetime) -> str:
-    """UTC, millisecond precision, ``Z`` suffix: the one timestamp format of the JSON form."""
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    """UTC, millisecond precision, ``Z`` suffix: the one timestamp format of the JSON form.
+
+    ``isoformat`` rather than ``strftime("%Y")``: the latter drops the leading zeros of a
+    year before 1000 on glibc, which ``parse_event`` then refuses (the round trip broke).
+    """
+    utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+    return utc.isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def to_epoch_ms(moment: datetime) -> int:
@@ -153,5 +157,7 @@ class AuditEvent:
             self.context.source_ip,
             self.type.name,
         ]
-        # A newline between fields keeps a searched phrase from spanning two fields.
-        return normalise("\n".join(parts))
+        # A newline between fields keeps a searched phrase from spanning two fields. Inside a
+        # field, whitespace runs become one space, as they do in search terms, so the phrase
+        # "acme corp" finds "Acme  Corp" and "Acme\tCorp".
+        return "\n".join(" ".join(normalise(part).split()) for part in parts)

@@ -78,6 +78,13 @@ class TimeRange:
                 f"the range starts {_day(start)}, but events are kept for 180 days only; "
                 f"the earliest start is {_day(oldest)}"
             )
+        if end <= oldest:
+            # Within the slack the start is clamped to ``oldest``; an end before it would
+            # leave a reversed range that silently shows nothing.
+            raise RangeRefused(
+                f"the range ends {_day(end)}, but events are kept for 180 days only; "
+                f"choose an end after {_day(oldest)}"
+            )
         return cls(max(start, oldest), end)
 
     def re_anchored(self, now: datetime) -> TimeRange:

@@ -13,7 +13,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tui.domain.catalog import event_type, is_incident_operation
+from tui.domain.catalog import event_type, find_event_type, is_incident_operation
 from tui.domain.errors import EventRejected
 from tui.domain.event import AuditEvent, Context, Performer, Target, TenantRef
 
@@ -73,6 +73,11 @@ def _event_type(raw: dict[str, Any]):
         raise EventRejected(
             "type", f"{_show(name)} is an incident operation; incidents are not audit events"
         )
+    spelled = find_event_type(name)
+    if spelled is not None:
+        raise EventRejected(
+            "type", f"{_show(name)} is not spelled as in the catalog; write {spelled.name!r}"
+        )
     raise EventRejected("type", f"{_show(name)} is not in the audit event catalog")
 
 
@@ -98,7 +103,8 @@ def _timestamp(raw: dict[str, Any], now: datetime | None) -> datetime:
 def _performer(raw: dict[str, Any]) -> Performer:
     _no_unknown(raw, "performer", {"id", "mail", "name", "role"})
     mail = raw.get("mail")
-    if not isinstance(mail, str) or not _MAIL.fullmatch(mail):
+    # isprintable: no C1 controls, bidi overrides or zero-width characters in an identity.
+    if not isinstance(mail, str) or not _MAIL.fullmatch(mail) or not mail.isprintable():
         raise EventRejected("performer.mail", f"{_show(mail)} is not an e-mail address")
     return Performer(
         id=_identifier(raw, "id", "performer.id"),
@@ -131,6 +137,11 @@ def _context(raw: dict[str, Any]) -> Context:
         raise EventRejected(
             "context.source_ip", f"{_show(source_ip)} is not an IP address"
         ) from None
+    if "%" in source_ip:
+        # ipaddress accepts any text as an IPv6 zone ("fe80::1%<anything>"), escapes included.
+        raise EventRejected(
+            "context.source_ip", f"{_show(source_ip)} has a zone index; give the address alone"
+        )
     user_agent = _text(raw, "user_agent", "context.user_agent", required=False)
     return Context(tenant, source_ip, user_agent)
 
