@@ -44,7 +44,7 @@ async def _search(pilot: Any) -> None:
 
 
 async def _no_match(pilot: Any) -> None:
-    await pilot.press("slash", *"gateway globex", "enter")
+    await pilot.press("slash", *"gateway 198.51.100.7", "enter")
     await settle(pilot)
     await pilot.press("escape")
 

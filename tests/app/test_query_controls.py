@@ -242,3 +242,39 @@ def test_b_shows_everything_by_the_selected_performer_and_keeps_the_event(audit_
         assert screen.table.row_count > 1
 
     drive(app, scenario)
+
+
+def test_who_deleted_an_integration_at_a_tenant_in_a_few_keys(audit_store) -> None:
+    """The issue's acceptance question, typed: t, "integration del", Enter; s, "acme",
+    Enter; Enter on the row; b for what the performer did before."""
+    app = make_app(audit_store)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press(*"integration del", "enter")  # Enter takes the highlighted type
+        await settle(pilot)
+        assert screen.query_now.types == {"Integration Deleted"}
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press(*"acme", "enter")
+        await settle(pilot)
+        assert screen.query_now.scope == Scope.of_tenants({"t_acme"})
+        assert "Scope: Acme Corp" in str(screen.query_one("#header").render())
+        assert _column(screen.table, 1) == {"Integration Deleted"}
+        assert _column(screen.table, 4) == {"Acme Corp"}
+        deleted = screen.table.selected_id
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.pane.event.id == deleted
+        await pilot.press("b")
+        await settle(pilot)
+        assert screen.table.selected_id == deleted
+        assert screen.query_now.types == frozenset()
+        assert screen.table.row_count > 1
+        await pilot.press("down")  # the event before it, by the same performer, in the pane
+        await pilot.pause()
+        assert screen.pane.event.performer.mail == screen.query_now.performer
+
+    drive(app, scenario)

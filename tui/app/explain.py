@@ -25,18 +25,22 @@ def no_events(query: EventQuery, email: str, nothing_visible: bool) -> Explanati
                 "another account: auditlog accounts list",
             ],
         )
-    where = f"{query.time_range.label.lower()}, scope {query.scope.label()}"
+    span = query.time_range
+    when = f"the {span.label.lower()}" if span.preset else span.label
+    where = f"{when} (scope {query.scope.label()})"
     narrowed = []
     if query.text:
         narrowed.append(f'search "{query.text}"')
     if query.areas:
-        narrowed.append("an area filter")
+        narrowed.append("the area filter")
     if query.types:
-        narrowed.append("a type filter")
+        narrowed.append("the type filter")
     if query.performer:
         narrowed.append(f"performer {query.performer}")
-    body = f"Nothing happened in {where}"
-    body += f" that matches {' and '.join(narrowed)}." if narrowed else "."
+    if narrowed:
+        body = f"No event in {where} matches {_listed(narrowed)}."
+    else:
+        body = f"Nothing happened in {where}."
     hints = []
     if narrowed:
         hints.append("clearing the search and filters: x")
@@ -66,3 +70,7 @@ def failure(error: AuditLogError) -> Explanation:
             ["again: r (refresh)", "checking the database path or URL (--db, AUDITLOG_DB)"],
         )
     return "error", "That did not work", str(error), ["again: r (refresh)"]
+
+
+def _listed(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"

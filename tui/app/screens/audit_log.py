@@ -115,6 +115,8 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
         self._pending: set[str] = set()
         self._newest: Cursor | None = None
         self._failed = -1
+        #: Tenant names by id, learnt from the scope picker's options (for the header).
+        self.tenant_names: dict[str, str] = {}
 
     @property
     def viewer(self) -> AuditLogApp:
@@ -166,7 +168,12 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
         principal = self.reader.principal if self.reader else None
         query = self.query_now
         self.query_one(HeaderLine).show(
-            principal, self.viewer.email, self.viewer.store.label, query.scope, query.time_range
+            principal,
+            self.viewer.email,
+            self.viewer.store.label,
+            query.scope,
+            query.time_range,
+            self.tenant_names,
         )
         self.query_one(FilterBar).show(query)
 
@@ -278,6 +285,7 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
                 *explain.no_events(self.query_now, self.viewer.email, message.nothing_visible)
             )
             self.pane.close()
+            self._after_move()
         else:
             self.notice.hide()
             self.table.display = True
@@ -329,6 +337,7 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
             self.table.display = False
             self.pane.close()
             self.notice.show(*explanation)
+            self._after_move()
         else:
             # The rows already shown stay; the failure is a notification and a status.
             self.notify(str(error), title=explanation[1], severity="error", markup=False)
@@ -359,6 +368,7 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
     def _after_move(self) -> None:
         if self.window is None or not self.table.row_count:
             self.status.page = None
+            self.status.erased_shown = False
             return
         self.status.page = self.window.page_of_row(self.table.cursor_row)
         self.status.erased_shown = bool(self.window.erased_performers())

@@ -28,6 +28,7 @@ class PickerActions:
     if TYPE_CHECKING:
         reader: AuditReader | None
         query_now: EventQuery
+        tenant_names: dict[str, str]
         viewer: AuditLogApp
         app: AuditLogApp
 
@@ -68,6 +69,7 @@ class PickerActions:
     def on_tenants_loaded(self, message: TenantsLoaded) -> None:
         from tui.app.widgets.scope_picker import ScopePicker
 
+        self.tenant_names.update((t.id, t.name) for t in message.tenants)
         assert self.reader is not None
 
         def chosen(scope: Scope | None) -> None:

@@ -58,7 +58,7 @@ class ChoicePicker(Dialog[frozenset[str] | None]):
 
     def on_mount(self) -> None:
         self._fill("")
-        self.query_one("#choices").focus()
+        self.query_one("#filter", Input).focus()
 
     def _label(self, facet: Facet) -> Text:
         label = Text(one_line(facet.label, 50))
@@ -85,6 +85,10 @@ class ChoicePicker(Dialog[frozenset[str] | None]):
 
     def on_key(self, event: Key) -> None:
         search = self.query_one("#filter", Input)
+        if event.key == "down" and search.has_focus:
+            self.query_one("#choices").focus()
+            event.stop()
+            return
         if event.is_printable and event.character not in (None, " ") and not search.has_focus:
             search.focus()
             search.insert_text_at_cursor(event.character or "")
@@ -96,10 +100,19 @@ class ChoicePicker(Dialog[frozenset[str] | None]):
 
     @on(Input.Submitted, "#filter")
     def _submitted(self) -> None:
+        """Enter in the filter box: take the highlighted line unless one shown is ticked."""
         if self.multiple:
+            selections = self.query_one("#choices", SelectionList)
+            shown = [selections.get_option_at_index(i) for i in range(selections.option_count)]
+            index = selections.highlighted
+            if index is not None and not any(s.value in self.chosen for s in shown):
+                self.chosen.add(shown[index].value)
             self._apply()
-        else:
-            self.query_one("#choices").focus()
+            return
+        options = self.query_one("#choices", OptionList)
+        if options.highlighted is not None:
+            picked = options.get_option_at_index(options.highlighted)
+            self.dismiss(frozenset({str(picked.id)}))
 
     @on(SelectionList.SelectionToggled)
     def _toggled(self, event: SelectionList.SelectionToggled[str]) -> None:

@@ -20,6 +20,8 @@ from tui.domain.query import EventQuery
 
 #: Pause after the last keystroke before a search runs.
 SEARCH_DELAY = 0.35
+#: Cells kept for the search box when filter buttons grow.
+SEARCH_ROOM = 24
 
 
 class FilterBar(Horizontal):
@@ -38,6 +40,7 @@ class FilterBar(Horizontal):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._timer: Timer | None = None
+        self._query: EventQuery | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -52,25 +55,42 @@ class FilterBar(Horizontal):
 
     def show(self, query: EventQuery) -> None:
         """Label the buttons with the active filters."""
-        areas = sorted(area.value for area in query.areas)
-        self._label("area", "Area", areas)
-        self._label("type", "Type", sorted(query.types))
-        self._label("performer", "Performer", [query.performer] if query.performer else [])
+        self._query = query
         search = self.query_one("#search", Input)
         if search.value != query.text:
             search.value = query.text
         active = bool(query.areas or query.types or query.performer or query.text)
         self.query_one("#pick-clear", Button).display = active
+        self._relabel()
 
-    def _label(self, kind: str, name: str, chosen: list[str]) -> None:
+    def on_resize(self) -> None:
+        self._relabel()
+
+    def _relabel(self) -> None:
+        query = self._query
+        if query is None:
+            return
+        chosen = {
+            "area": sorted(area.value for area in query.areas),
+            "type": sorted(query.types),
+            "performer": [query.performer] if query.performer else [],
+        }
+        # Share what the search box leaves (SEARCH_ROOM cells) among the active buttons.
+        active = sum(1 for values in chosen.values() if values) or 1
+        room = min(18, max(4, (self.size.width - SEARCH_ROOM - 4) // active - 9))
+        self._label("area", "Area", chosen["area"], room)
+        self._label("type", "Type", chosen["type"], room)
+        self._label("performer", "By", chosen["performer"], room, idle="Performer")
+
+    def _label(self, kind: str, name: str, chosen: list[str], room: int, idle: str = "") -> None:
         button = self.query_one(f"#pick-{kind}", Button)
         if not chosen:
-            button.label = Text(name)
-            button.set_class(False, "-active")
-            return
-        more = f" +{len(chosen) - 1}" if len(chosen) > 1 else ""
-        button.label = Text(f"{name}: {one_line(chosen[0], 16)}{more}")
-        button.set_class(True, "-active")
+            button.label = Text(idle or name)
+        else:
+            more = f" +{len(chosen) - 1}" if len(chosen) > 1 else ""
+            button.label = Text(f"{name}: {one_line(chosen[0], room)}{more}")
+        button.set_class(bool(chosen), "-active")
+        button.refresh(layout=True)  # the label's width changed
 
     def focus_search(self) -> None:
         self.query_one("#search", Input).focus()

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.text import Text
 from textual.widgets import Static
 
 from tui.domain.access import Principal, Role, Scope
 from tui.domain.display import one_line
 from tui.domain.timerange import TimeRange
+
+
+def scope_label(scope: Scope, names: Mapping[str, str]) -> str:
+    """Like ``Scope.label`` but with tenant names where known: "Portal, Acme Corp +2 more"."""
+    if scope.tenants is None or not scope.tenants:
+        return scope.label()
+    parts = (["Portal"] if scope.portal else []) + sorted(names.get(t, t) for t in scope.tenants)
+    if len(parts) > 2:
+        return f"{parts[0]}, {parts[1]} +{len(parts) - 2} more"
+    return ", ".join(parts)
 
 
 class HeaderLine(Static):
@@ -25,12 +37,19 @@ class HeaderLine(Static):
     """
 
     def show(
-        self, principal: Principal | None, email: str, database: str, scope: Scope, span: TimeRange
+        self,
+        principal: Principal | None,
+        email: str,
+        database: str,
+        scope: Scope,
+        span: TimeRange,
+        tenant_names: Mapping[str, str] | None = None,
     ) -> None:
+        """``tenant_names`` (id → name, as far as known) names the chosen tenants."""
         who = Text(one_line(email, 60), style="bold")
         if principal is not None and principal.role:
             who.append(f" ({one_line(principal.role, 20)})", style="")
-        where = scope.label()
+        where = scope_label(scope, tenant_names or {})
         if scope.is_all and principal is not None and principal.role == Role.SUPERVISOR:
             count = len(principal.tenants)
             where = f"All yours (portal + {count} tenant{'s' * (count != 1)})"

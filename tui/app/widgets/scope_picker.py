@@ -28,6 +28,8 @@ PORTAL = "\x00portal"  # a value no tenant id can take (ids are printable)
 class ScopePicker(Dialog[Scope | None]):
     """Space toggles a line, Enter in the filter box applies, Esc cancels.
 
+    Enter with no shown line ticked takes the highlighted one: ``s``, type "harb", Enter.
+
     Typing anywhere in the dialog goes to the filter box, so with 30+ tenants the list
     narrows as you type.
     """
@@ -87,6 +89,10 @@ class ScopePicker(Dialog[Scope | None]):
 
     def on_key(self, event: Key) -> None:
         search = self.query_one("#filter", Input)
+        if event.key == "down" and search.has_focus:
+            self.query_one("#choices").focus()
+            event.stop()
+            return
         if event.is_printable and event.character not in (None, " ") and not search.has_focus:
             search.focus()
             search.insert_text_at_cursor(event.character or "")
@@ -98,6 +104,12 @@ class ScopePicker(Dialog[Scope | None]):
 
     @on(Input.Submitted, "#filter")
     def _submit(self) -> None:
+        """Enter in the filter box: take the highlighted line unless one shown is ticked."""
+        choices = self.query_one("#choices", SelectionList)
+        shown = [choices.get_option_at_index(i) for i in range(choices.option_count)]
+        index = choices.highlighted
+        if index is not None and not any(s.value in self.chosen for s in shown):
+            self.chosen.add(shown[index].value)
         self._apply()
 
     @on(SelectionList.SelectionToggled)
