@@ -1,0 +1,56 @@
+"""``auditlog export``: the whole filtered result, streamed in constant memory.
+
+Example:
+    auditlog export --last 30d --scope portal --format csv --output portal-30d.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from tui.cli import exit_codes
+from tui.cli.options import add_query_options, query_from_args, zone_from_args
+from tui.cli.output import destination, write_events
+from tui.cli.session import open_reader, open_store
+from tui.domain.formats import FORMATS
+
+
+def register(subparsers: argparse._SubParsersAction, parents: list) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "export",
+        parents=parents,
+        help="write every matching event to a file or stdout",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_query_options(parser)
+    parser.add_argument("--format", choices=FORMATS, default="ndjson")
+    parser.add_argument(
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="file to write (default: stdout); written whole or not at all",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    started = time.perf_counter()
+    try:
+        zone = zone_from_args(args)
+        reader = open_reader(args, store)
+        query = query_from_args(args, store.now(), zone)
+        with destination(args.output) as out:
+            written = write_events(reader.stream(query), args.format, out, zone, frozenset())
+    finally:
+        store.close()
+    if args.output not in (None, "-"):
+        seconds = time.perf_counter() - started
+        print(
+            f"export: {written:,} events written to {args.output} in {seconds:.1f} s",
+            file=sys.stderr,
+        )
+    return exit_codes.OK

@@ -1,0 +1,90 @@
+"""The ``auditlog`` command: parse, dispatch, and map the project's errors to exit codes.
+
+Messages go to stderr, data to stdout; each kind of failure has its own exit code
+(``tui.cli.exit_codes``). Verbs import what they need lazily so that ``auditlog query`` does
+not pay for Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from tui import __version__
+from tui.cli import exit_codes
+from tui.cli.options import add_connection_options
+from tui.domain.display import inert
+from tui.domain.errors import (
+    AccessDenied,
+    AuditLogError,
+    InvalidInput,
+    NotFound,
+    StoreUnavailable,
+)
+
+_EXIT_CODES: tuple[tuple[type[AuditLogError], int], ...] = (
+    (AccessDenied, exit_codes.REFUSED),
+    (InvalidInput, exit_codes.BAD_INPUT),
+    (NotFound, exit_codes.NOT_FOUND),
+    (StoreUnavailable, exit_codes.UNAVAILABLE),
+)
+
+DESCRIPTION = """\
+Review the MSP portal's audit log: who changed what, where, when.
+
+With no verb, opens the viewer. Environment: AUDITLOG_DB (--db), AUDITLOG_USER (--as),
+AUDITLOG_TZ (--tz).
+"""
+
+EPILOG = """\
+exit codes: 0 ok, 2 usage, 3 access refused, 4 bad input, 5 database unavailable, 6 not found
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from tui.cli.commands import accounts, catalog, demo, export, ingest, purge, query, show
+
+    parser = argparse.ArgumentParser(
+        prog="auditlog",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"auditlog {__version__}")
+    add_connection_options(parser, top_level=True)
+    shared = argparse.ArgumentParser(add_help=False)
+    add_connection_options(shared, top_level=False)
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB")
+    for module in (demo, query, show, export, ingest, purge, accounts, catalog):
+        module.register(verbs, [shared])
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.verb is None:
+            from tui.cli.commands import view
+
+            return view.run(args)
+        return args.run(args)
+    except AuditLogError as error:
+        print(f"auditlog: {inert(str(error))}", file=sys.stderr)
+        for kind, code in _EXIT_CODES:
+            if isinstance(error, kind):
+                return code
+        return exit_codes.UNEXPECTED
+    except BrokenPipeError:
+        # `auditlog export | head`: the reader left; that is not an error worth a trace.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return exit_codes.OK
+    except KeyboardInterrupt:
+        print("auditlog: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
