@@ -1,0 +1,270 @@
+"""Export encoders: NDJSON and JSON lose nothing, CSV is flat and safe in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import doctest
+import io
+import itertools
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import tui.domain.formats as formats
+from tests.conftest import FIXED_NOW, make_event, raw_event
+from tui.domain.errors import InvalidInput
+from tui.domain.event import AuditEvent
+from tui.domain.formats import (
+    CHUNK_EVENTS,
+    CSV_COLUMNS,
+    FORMATS,
+    encode,
+    neutralise,
+    suggested_filename,
+)
+from tui.domain.validation import parse_event
+
+BERLIN_EVENING = datetime(2026, 11, 25, 21, 9, 59, tzinfo=UTC)
+
+
+def export(format: str, events: Any) -> bytes:
+    return b"".join(encode(format, events))
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+def read_ndjson(data: bytes) -> list[AuditEvent]:
+    return [parse_event(orjson.loads(line)) for line in data.splitlines()]
+
+
+def test_the_formats() -> None:
+    assert FORMATS == ("ndjson", "csv", "json")
+
+
+def test_an_unknown_format_is_refused_at_once_with_the_choices() -> None:
+    def never() -> Iterator[AuditEvent]:
+        raise AssertionError("events were read for an unknown format")
+        yield  # pragma: no cover
+
+    with pytest.raises(InvalidInput, match="unknown export format 'xml'; choose one of ndjson"):
+        encode("xml", never())
+
+
+def test_format_names_forgive_case() -> None:
+    assert export("NDJSON", [make_event()]) == export("ndjson", [make_event()])
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_suggested_filenames(format: str) -> None:
+    assert suggested_filename(format, BERLIN_EVENING) == f"auditlog-20261125-2109.{format}"
+
+
+def test_the_filename_uses_the_clock_of_the_caller() -> None:
+    from zoneinfo import ZoneInfo
+
+    local = BERLIN_EVENING.astimezone(ZoneInfo("Europe/Berlin"))
+    assert suggested_filename("csv", local) == "auditlog-20261125-2209.csv"
+    with pytest.raises(InvalidInput):
+        suggested_filename("xlsx", local)
+
+
+# -- NDJSON ---------------------------------------------------------------------------------------
+
+
+def test_ndjson_is_one_canonical_json_object_per_line() -> None:
+    events = [make_event(n) for n in range(3)]
+    data = export("ndjson", events)
+    assert data.endswith(b"\n")
+    assert data.split(b"\n")[:-1] == [orjson.dumps(e.to_dict()) for e in events]
+
+
+def test_ndjson_round_trips_through_ingest(demo_events: tuple[AuditEvent, ...]) -> None:
+    sample = demo_events[::7]
+    back = read_ndjson(export("ndjson", sample))
+    assert [e.to_dict() for e in back] == [e.to_dict() for e in sample]
+
+
+def test_ndjson_of_nothing_is_empty() -> None:
+    assert export("ndjson", []) == b""
+
+
+def test_line_separators_in_text_cannot_split_an_event() -> None:
+    hostile = "one\u2028two\u2029three\x85four\nfive\rsix"
+    event = make_event(summary=hostile)
+    data = export("ndjson", [event, make_event(1)])
+    assert len(data.decode("utf-8").splitlines()) == 2  # str.splitlines breaks at all of them
+    assert read_ndjson(data)[0].summary == hostile
+
+
+def test_integers_beyond_64_bits_are_still_exported() -> None:
+    event = make_event(details={"serial": 2**70, "name": "ü"})
+    for format in ("ndjson", "json"):
+        data = export(format, [event])
+        text = data.decode("utf-8")
+        decoded = json.loads(text) if format == "json" else json.loads(text.splitlines()[0])
+        details = decoded[0]["details"] if format == "json" else decoded["details"]
+        assert details == {"serial": 2**70, "name": "ü"}
+    assert json.loads(csv_rows(export("csv", [event]))[1][-1]) == {"serial": 2**70, "name": "ü"}
+
+
+# -- JSON -----------------------------------------------------------------------------------------
+
+
+def test_json_of_nothing_is_an_empty_array() -> None:
+    assert json.loads(export("json", [])) == []
+
+
+@pytest.mark.parametrize("count", [1, 2, CHUNK_EVENTS, CHUNK_EVENTS + 1, 3 * CHUNK_EVENTS + 7])
+def test_json_is_one_valid_array_whatever_the_chunking(count: int) -> None:
+    events = [make_event(n % 50) for n in range(count)]
+    assert json.loads(export("json", events)) == [e.to_dict() for e in events]
+
+
+# -- CSV ------------------------------------------------------------------------------------------
+
+
+def test_csv_has_a_header_and_one_flat_row_per_event() -> None:
+    tenant_event = make_event(0, details={"settings": {"sources": ["Security"]}})
+    portal_event = make_event(1, tenant=None)
+    rows = csv_rows(export("csv", [tenant_event, portal_event]))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    first = dict(zip(CSV_COLUMNS, rows[1], strict=True))
+    assert first == {
+        "id": "evt_000000",
+        "timestamp": tenant_event.to_dict()["timestamp"],
+        "type": "Collector Created",
+        "area": "Infrastructure & Agents",
+        "performer_id": "usr_ada",
+        "performer_mail": "ada.admin@example.com",
+        "performer_name": "Ada Admin",
+        "performer_role": "Admin",
+        "tenant_id": "t_01",
+        "tenant_name": "Tenant t_01",
+        "scope": "tenant",
+        "source_ip": "203.0.113.7",
+        "user_agent": "Mozilla/5.0",
+        "target_kind": "collector",
+        "target_id": "col_0",
+        "target_name": "Collector 0",
+        "summary": "Created collector Collector 0",
+        "details": '{"settings":{"sources":["Security"]}}',
+    }
+    second = dict(zip(CSV_COLUMNS, rows[2], strict=True))
+    assert (second["tenant_id"], second["tenant_name"], second["scope"]) == ("", "", "portal")
+
+
+def test_csv_of_nothing_is_the_header() -> None:
+    assert csv_rows(export("csv", [])) == [list(CSV_COLUMNS)]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '=HYPERLINK("http://evil.example","click")',
+        "+cmd|' /C calc'!A0",
+        "-2+3+cmd|' /C calc'!A0",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "\t=1+1",
+        "\r=1+1",
+    ],
+)
+def test_csv_cells_cannot_become_formulas(hostile: str) -> None:
+    raw = raw_event(summary=hostile)
+    raw["target"]["name"] = hostile
+    raw["performer"]["name"] = hostile
+    row = dict(zip(CSV_COLUMNS, csv_rows(export("csv", [parse_event(raw)]))[1], strict=True))
+    for column in ("summary", "target_name", "performer_name"):
+        assert row[column] == "'" + hostile
+
+
+def test_harmless_cells_are_left_alone() -> None:
+    for cell in ("Deleted integration", "", "'quoted", "1-2", "a=b", '{"a":1}'):
+        assert neutralise(cell) == cell
+
+
+def test_line_breaks_stay_inside_their_cell() -> None:
+    event = make_event(summary='first line\nsecond line, with "quotes"')
+    rows = csv_rows(export("csv", [event]))
+    assert len(rows) == 2
+    assert rows[1][CSV_COLUMNS.index("summary")] == 'first line\nsecond line, with "quotes"'
+
+
+def test_csv_rows_end_with_crlf() -> None:
+    assert export("csv", [make_event()]).count(b"\r\n") == 2
+
+
+# -- streaming ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_export_streams_in_chunks_reading_events_lazily(format: str) -> None:
+    read = 0
+
+    def events() -> Iterator[AuditEvent]:
+        nonlocal read
+        for n in itertools.count():
+            read += 1
+            yield make_event(n % 10)
+
+    chunks = encode(format, events())
+    first = next(chunks)
+    assert read <= CHUNK_EVENTS + 1  # one chunk's worth, not the endless source
+    assert first
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_many_events_come_in_few_large_chunks(
+    format: str, demo_events: tuple[AuditEvent, ...]
+) -> None:
+    chunks = list(encode(format, demo_events[:5_000]))
+    assert len(chunks) <= 5_000 // CHUNK_EVENTS + 2
+    assert sum(map(len, chunks)) > 5_000 * 200
+
+
+# -- properties -----------------------------------------------------------------------------------
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_demo_event_survives_ndjson(data: st.DataObject, demo_events: Any) -> None:
+    events = data.draw(st.lists(st.sampled_from(demo_events), min_size=1, max_size=20))
+    back = read_ndjson(export("ndjson", events))
+    assert [e.to_dict() for e in back] == [e.to_dict() for e in events]
+
+
+@given(
+    summary=st.text(min_size=1).filter(str.strip),
+    name=st.text(min_size=1).filter(str.strip),
+    # Within 64 bits: what orjson (and so ingest) reads back as integers.
+    details=st.dictionaries(
+        st.text(), st.text() | st.integers(-(2**63), 2**63 - 1) | st.none(), max_size=3
+    ),
+)
+def test_any_text_survives_ndjson_and_json(summary: str, name: str, details: Any) -> None:
+    raw = raw_event(summary=summary, details=details)
+    raw["target"]["name"] = name
+    event = parse_event(raw, now=FIXED_NOW)
+    assert read_ndjson(export("ndjson", [event]))[0].to_dict() == event.to_dict()
+    assert json.loads(export("json", [event])) == [event.to_dict()]
+
+
+@given(cell=st.text())
+def test_no_csv_cell_starts_a_formula(cell: str) -> None:
+    raw = raw_event(summary=cell if cell.strip() else "x")
+    raw["context"]["user_agent"] = cell
+    raw["target"]["name"] = cell if cell.strip() else "x"
+    row = csv_rows(export("csv", [parse_event(raw)]))[1]
+    for value in row:
+        assert not value.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_the_documented_examples_hold() -> None:
+    assert doctest.testmod(formats).failed == 0

@@ -1,0 +1,215 @@
+"""Export encoders: events in, bytes out, chunk by chunk.
+
+``encode(format, events)`` streams: it pulls events from any iterable (a store cursor, the
+demo generator) and yields chunks of a few hundred events, so exporting a million events
+needs no more memory than exporting one chunk. Writing the chunks somewhere is the caller's
+business; this module does no I/O.
+
+The formats:
+
+``ndjson``
+    One ``AuditEvent.to_dict()`` JSON object per line (``orjson.dumps``), exactly what ingest
+    (``tui.domain.validation.parse_event``) reads back: the lossless format, for archives and
+    for moving events between stores. The line separators U+2028, U+2029 and NEL are written
+    escaped (``\u2028``), so no line-splitting reader can cut an event in two.
+``json``
+    The same objects as one JSON array (``[]`` when empty), for tools that want a document.
+``csv``
+    One row per event with flat columns (``CSV_COLUMNS``) and the details as compact JSON,
+    for spreadsheets. Cells an application could take for a formula (starting with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return) are prefixed with a single quote ``'``,
+    the usual defence against CSV formula injection (OWASP): hostile event text must not
+    become a formula in the auditor's spreadsheet. So CSV is not a round-trip format; use
+    NDJSON for that. UTF-8 without a byte-order mark, RFC 4180 quoting, CRLF row ends.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from itertools import islice
+from typing import Any
+
+import orjson
+
+from tui.domain.errors import InvalidInput
+from tui.domain.event import AuditEvent, format_timestamp
+
+#: The export formats, the lossless one first.
+FORMATS: tuple[str, ...] = ("ndjson", "csv", "json")
+
+#: The CSV header, in column order.
+CSV_COLUMNS: tuple[str, ...] = (
+    "id",
+    "timestamp",
+    "type",
+    "area",
+    "performer_id",
+    "performer_mail",
+    "performer_name",
+    "performer_role",
+    "tenant_id",
+    "tenant_name",
+    "scope",
+    "source_ip",
+    "user_agent",
+    "target_kind",
+    "target_id",
+    "target_name",
+    "summary",
+    "details",
+)
+
+#: Events per yielded chunk: large enough to amortise the per-chunk cost (a write, a
+#: progress update), small enough that a chunk stays around a hundred kilobytes.
+CHUNK_EVENTS = 500
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def encode(format: str, events: Iterable[AuditEvent]) -> Iterator[bytes]:
+    """The events in ``format`` (one of ``FORMATS``), as a stream of byte chunks.
+
+    The format is checked at once (``InvalidInput`` for an unknown one); the events are read
+    lazily as the chunks are consumed.
+
+    Example::
+
+        with open(path, "wb") as out:
+            for chunk in encode("ndjson", events):
+                out.write(chunk)
+    """
+    encoder = _ENCODERS.get(format.strip().lower())
+    if encoder is None:
+        raise InvalidInput(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
+    return encoder(iter(events))
+
+
+def suggested_filename(format: str, now: datetime) -> str:
+    """A file name for an export made at ``now`` (in ``now``'s own zone, to the minute).
+
+    >>> from datetime import UTC, datetime
+    >>> suggested_filename("ndjson", datetime(2026, 11, 25, 21, 9, tzinfo=UTC))
+    'auditlog-20261125-2109.ndjson'
+    """
+    extension = format.strip().lower()
+    if extension not in FORMATS:
+        raise InvalidInput(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
+    return f"auditlog-{now:%Y%m%d-%H%M}.{extension}"
+
+
+def encode_event(event: AuditEvent) -> bytes:
+    """One event as compact JSON (no newline): the NDJSON line, the JSON array element."""
+    return _dumps(event.to_dict())
+
+
+def _dumps(value: Any) -> bytes:
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        # orjson refuses integers beyond 64 bits, which a details object read by another
+        # JSON parser may hold; the standard library writes them (and everything else) alike.
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _chunks(events: Iterator[AuditEvent]) -> Iterator[list[AuditEvent]]:
+    while batch := list(islice(events, CHUNK_EVENTS)):
+        yield batch
+
+
+def _ndjson(events: Iterator[AuditEvent]) -> Iterator[bytes]:
+    dumps, newline = orjson.dumps, orjson.OPT_APPEND_NEWLINE
+    for batch in _chunks(events):
+        try:
+            chunk = b"".join([dumps(event.to_dict(), option=newline) for event in batch])
+        except orjson.JSONEncodeError:
+            chunk = b"".join([encode_event(event) + b"\n" for event in batch])
+        yield _escape_line_breaks(chunk)
+
+
+def _json(events: Iterator[AuditEvent]) -> Iterator[bytes]:
+    separator = b"[\n"
+    for batch in _chunks(events):
+        chunk = b",\n".join([encode_event(event) for event in batch])
+        yield separator + _escape_line_breaks(chunk)
+        separator = b",\n"
+    yield b"[]\n" if separator == b"[\n" else b"\n]\n"
+
+
+def _escape_line_breaks(chunk: bytes) -> bytes:
+    """Escape U+2028, U+2029 and U+0085 (NEL), which JSON allows raw in strings.
+
+    ``str.splitlines()`` and some JavaScript tools break lines at them, so one hostile
+    summary could split an NDJSON line in two. Outside strings JSON never holds them, and the
+    escape decodes to the same text, so nothing is lost.
+    """
+    return (
+        chunk.replace(b"\xe2\x80\xa8", b"\\u2028")
+        .replace(b"\xe2\x80\xa9", b"\\u2029")
+        .replace(b"\xc2\x85", b"\\u0085")
+    )
+
+
+def _csv(events: Iterator[AuditEvent]) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for batch in _chunks(events):
+        writer.writerows([_csv_row(event) for event in batch])
+        yield _drain(buffer)
+    if buffer.tell():
+        yield _drain(buffer)  # only the header: no events at all
+
+
+def _drain(buffer: io.StringIO) -> bytes:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text.encode("utf-8")
+
+
+def _csv_row(event: AuditEvent) -> list[str]:
+    performer, context, target = event.performer, event.context, event.target
+    tenant = context.tenant
+    cells = [
+        event.id,
+        format_timestamp(event.occurred_at),
+        event.type.name,
+        event.type.area.value,
+        performer.id,
+        performer.mail,
+        performer.name,
+        performer.role,
+        tenant.id if tenant else "",
+        tenant.name if tenant else "",
+        "tenant" if tenant else "portal",
+        context.source_ip,
+        context.user_agent,
+        target.kind,
+        target.id,
+        target.name,
+        event.summary,
+        _dumps(event.details).decode("utf-8"),
+    ]
+    return [neutralise(cell) for cell in cells]
+
+
+def neutralise(cell: str) -> str:
+    """``cell`` made safe for a spreadsheet: a leading formula character gets a ``'`` prefix.
+
+    >>> neutralise("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> neutralise("Deleted integration")
+    'Deleted integration'
+    """
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+
+
+_ENCODERS: dict[str, Callable[[Iterator[AuditEvent]], Iterator[bytes]]] = {
+    "ndjson": _ndjson,
+    "csv": _csv,
+    "json": _json,
+}
