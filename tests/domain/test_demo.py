@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import dataclasses
 import hashlib
 import ipaddress
 import itertools
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 from tests.conftest import FIXED_NOW
 from tests.domain.conftest import DEMO_EVENTS
 from tui.demo.generator import ADMIN_EMAIL, SCENARIO_TENANT, SPAN, DemoData, build_demo
+from tui.demo.recorder import make_event
 from tui.domain.access import Role
 from tui.domain.catalog import CATALOG
 from tui.domain.event import AuditEvent
@@ -71,6 +73,15 @@ def test_every_event_passes_validation_and_round_trips(demo_events: Events) -> N
     for event in demo_events:
         raw = orjson.loads(orjson.dumps(event.to_dict()))
         assert parse_event(raw, now=FIXED_NOW).to_dict() == event.to_dict()
+
+
+def test_the_quick_constructor_makes_the_same_event(demo_events: Events) -> None:
+    for event in demo_events[:200]:
+        values = [getattr(event, f.name) for f in dataclasses.fields(AuditEvent)]
+        quick, regular = make_event(*values), AuditEvent(*values)
+        assert type(quick) is AuditEvent
+        assert quick == regular
+        assert quick.to_dict() == regular.to_dict()
 
 
 def test_iteration_is_lazy() -> None:

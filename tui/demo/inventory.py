@@ -69,7 +69,7 @@ class Item:
     Values in ``attrs`` are replaced, never mutated, so an event may hold on to them.
     """
 
-    __slots__ = ("attrs", "id", "kind", "name", "place_key", "protected", "target")
+    __slots__ = ("attrs", "id", "kind", "name", "place_key", "protected", "target", "title")
 
     def __init__(
         self, item_id: str, name: str, attrs: dict[str, Any], place_key: str, kind: str
@@ -81,8 +81,9 @@ class Item:
         self.kind = kind
         #: Protected objects belong to a scripted story; random activity leaves them alone.
         self.protected = False
-        #: The event target, made once (the generator fills it in).
+        #: The event target and the summary's name for the object, made once by the recorder.
         self.target: Any = None
+        self.title: str | None = None
 
 
 # -- value factories ---------------------------------------------------------------------------
@@ -96,7 +97,7 @@ def one_of(*values: Any) -> tuple[Initial, Change]:
 
     def change(rng: Random, old: Any, _place: Place) -> Any:
         index = values.index(old) if old in values else 0
-        return values[(index + 1 + rng.randrange(len(values) - 1)) % len(values)]
+        return values[(index + 1 + int(rng.random() * (len(values) - 1))) % len(values)]
 
     return initial, change
 
