@@ -212,16 +212,15 @@ def build_world(now: datetime, seed: int) -> World:
             joined = user.active_from - rng.randrange(1, 4)
             invited = rng.random() < 0.5
             admin_session(joined, ("user_invited" if invited else "user_created", index))
-            first = 0
             steps = (
-                (first, "user_accepted" if invited else "user_confirmed"),
-                (first + rng.randrange(30_000, 300_000), "first_login"),
-                (first + rng.randrange(320_000, 900_000), "password"),
-                (first + rng.randrange(950_000, 2_400_000), "logout"),
+                (0, "user_accepted" if invited else "user_confirmed"),
+                (rng.randrange(30_000, 300_000), "first_login"),
+                (rng.randrange(320_000, 900_000), "password"),
+                (rng.randrange(950_000, 2_400_000), "logout"),
             )
             scripts.append(Script(working_time(user.active_from), 1, index, steps))
 
-    scripts.append(_scenario(first_day_ms, now, scenario_actor))
+    scripts.append(_scenario(now, scenario_actor))
     scripts.sort(key=lambda s: (s.start_ms, s.actor))
     return World(
         seed=seed,
@@ -238,7 +237,7 @@ def build_world(now: datetime, seed: int) -> World:
     )
 
 
-def _scenario(first_day_ms: int, now: datetime, actor: int) -> Script:
+def _scenario(now: datetime, actor: int) -> Script:
     """The acceptance story, on the last weekday at least two days before ``now``."""
     day = (now - timedelta(days=2)).date()
     while day.weekday() >= 5:
