@@ -160,4 +160,6 @@ class AuditEvent:
         # A newline between fields keeps a searched phrase from spanning two fields. Inside a
         # field, whitespace runs become one space, as they do in search terms, so the phrase
         # "acme corp" finds "Acme  Corp" and "Acme\tCorp".
-        return "\n".join(" ".join(normalise(part).split()) for part in parts)
+        # Normalising the joined text once is several times faster than field by field.
+        joined = normalise("\n".join(part.replace("\n", " ") for part in parts))
+        return "\n".join(" ".join(line.split()) for line in joined.split("\n"))
