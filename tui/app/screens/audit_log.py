@@ -32,7 +32,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Input
 from textual.worker import get_current_worker
 
 from tui.app import explain
@@ -53,6 +53,7 @@ from tui.app.widgets.event_table import EventTable
 from tui.app.widgets.filter_bar import FilterBar
 from tui.app.widgets.header_line import HeaderLine
 from tui.app.widgets.json_pane import JsonPane
+from tui.app.widgets.key_footer import KeyFooter
 from tui.app.widgets.notice import Notice
 from tui.app.widgets.status_line import StatusLine
 from tui.domain.errors import AccessDenied, AuditLogError
@@ -76,33 +77,25 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
         Binding("slash", "search", "Search", tooltip="Jump to the search box", id="search"),
         Binding("s", "scope", "Scope", tooltip="All, portal only, or chosen tenants", id="scope"),
         Binding("d", "range", "Dates", tooltip="Date range: presets or from/to", id="range"),
-        Binding("a", "filter('area')", "Area", tooltip="Filter by area", id="area", show=False),
+        Binding("a", "filter('area')", "Area", tooltip="Filter by area", id="area"),
+        Binding("t", "filter('type')", "Type", tooltip="Filter by event type", id="type"),
         Binding(
-            "t", "filter('type')", "Type", tooltip="Filter by event type", id="type", show=False
-        ),
-        Binding(
-            "p",
-            "filter('performer')",
-            "Performer",
-            tooltip="Filter by who acted",
-            id="performer",
-            show=False,
+            "p", "filter('performer')", "Performer", tooltip="Filter by who acted", id="performer"
         ),
         Binding(
             "b",
             "same_performer",
             "By them",
-            tooltip="Only events by the selected event's performer",
+            tooltip="Everything the selected event's performer did",
             id="same_performer",
-            show=False,
         ),
-        Binding("x", "clear", "Clear", tooltip="Clear search and filters", id="clear", show=False),
+        Binding("x", "clear", "Clear", tooltip="Clear search and filters", id="clear"),
         Binding("r", "refresh", "Refresh", tooltip="Reload; keeps the selection", id="refresh"),
-        Binding("c", "copy", "Copy", tooltip="Copy the event's JSON", id="copy", show=False),
+        Binding("c", "copy", "Copy", tooltip="Copy the event's JSON", id="copy"),
         Binding(
             "w", "download", "Download", tooltip="Save the whole result to a file", id="download"
         ),
-        Binding("escape", "close", "Close", tooltip="Close the JSON pane", id="close", show=False),
+        Binding("escape", "close", "Close", tooltip="Close the JSON pane", id="close"),
         Binding("question_mark", "keys", "Keys", tooltip="Show every key", id="keys"),
     ]
 
@@ -134,7 +127,7 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
                 yield Notice(id="notice")
             yield JsonPane(zone, id="pane")
         yield StatusLine(id="status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_state = EventQuery.default(self.viewer.clock())
@@ -208,14 +201,15 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
         self._count(self.generation, query)
 
     @work(thread=True, exclusive=True, group="rows")
-    def _start(self, generation: int, query: EventQuery, who: object) -> None:
-        """Open the reader (unless given one), then load as ``_load_window`` does."""
+    def _start(self, generation: int, query: EventQuery, who: str | AuditReader) -> None:
+        """Open the reader (unless given one), then load the first rows, then count."""
         try:
             reader = self.viewer.store.reader(who) if isinstance(who, str) else who
-            self.post_message(ReaderOpened(reader))  # type: ignore[arg-type]
-            result = load_window(reader, query, generation, self.viewer.clock())  # type: ignore[arg-type]
-            self.post_message(result)  # type: ignore[arg-type]
-            self.post_message(CountLoaded(generation, reader.count(query)))  # type: ignore[union-attr]
+            self.post_message(ReaderOpened(reader))
+            result = load_window(reader, query, generation, self.viewer.clock())
+            if result is not None:
+                self.post_message(result)
+            self.post_message(CountLoaded(generation, reader.count(query)))
         except AuditLogError as error:
             self.post_message(LoadFailed(generation, error))
 
@@ -275,6 +269,7 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
         if message.generation != self.generation:
             return
         self.table.loading = False
+        self.refresh_bindings()  # the footer forgets the table's keys while it loads
         self.status.activity = ""
         self.window = message.window
         self._newest = message.newest
@@ -326,6 +321,7 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
         self._failed = message.generation
         self._pending.clear()
         self.table.loading = False
+        self.refresh_bindings()  # the footer forgets the table's keys while it loads
         self.status.activity = ""
         error = message.error
         explanation = explain.failure(error)
@@ -384,6 +380,12 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
 
     # -- actions ------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc is offered (and shown) only when there is something to close."""
+        if action == "close":
+            return self.pane.is_open or isinstance(self.focused, Input)
+        return True
+
     def action_search(self) -> None:
         self.query_one(FilterBar).focus_search()
 
@@ -393,6 +395,11 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
             self.table.focus()
         elif isinstance(self.focused, Input):
             self.table.focus()
+
+    @on(JsonPane.Toggled)
+    def _pane_toggled(self, message: JsonPane.Toggled) -> None:
+        self.table.details_shown = message.open
+        self.refresh_bindings()
 
     @on(JsonPane.CloseRequested)
     def _pane_close(self) -> None:

@@ -23,6 +23,9 @@ from tui.app.widgets.dialog import Dialog
 from tui.domain.display import one_line
 from tui.domain.query import Facet
 
+HINT_MANY = "Space ticks · Enter applies (or takes the highlighted line)"
+HINT_ONE = "Enter picks the highlighted line"
+
 
 class ChoicePicker(Dialog[frozenset[str] | None]):
     """Space toggles (multiple) or Enter picks (single); Esc cancels."""
@@ -48,6 +51,7 @@ class ChoicePicker(Dialog[frozenset[str] | None]):
                 yield SelectionList[str](id="choices")
             else:
                 yield OptionList(id="choices")
+            yield Label(HINT_MANY if self.multiple else HINT_ONE, classes="hint")
             if not self.facets:
                 yield Label("Nothing to choose: no events in this scope and range.")
             with Horizontal(classes="buttons"):

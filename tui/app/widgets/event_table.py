@@ -67,6 +67,8 @@ class EventTable(DataTable[object]):
         self.zone = zone
         self._filling = False
         self._settling = False
+        #: Set by the screen while the JSON pane is open.
+        self.details_shown = False
 
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
@@ -106,6 +108,12 @@ class EventTable(DataTable[object]):
         finally:
             self._filling = False
         self.call_after_refresh(self._check_edges)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter ("Details") leaves the footer while the details follow the cursor anyway."""
+        if action == "select_cursor":
+            return not self.details_shown
+        return super().check_action(action, parameters)
 
     @property
     def selected_id(self) -> str | None:

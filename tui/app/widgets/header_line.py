@@ -52,7 +52,7 @@ class HeaderLine(Static):
         where = scope_label(scope, tenant_names or {})
         if scope.is_all and principal is not None and principal.role == Role.SUPERVISOR:
             count = len(principal.tenants)
-            where = f"All yours (portal + {count} tenant{'s' * (count != 1)})"
+            where = f"Yours (portal + {count} tenant{'s' * (count != 1)})"
         line = Text.assemble(
             who,
             " │ Scope: ",

@@ -38,6 +38,12 @@ class JsonPane(Vertical):
     class CloseRequested(Message):
         pass
 
+    @dataclass
+    class Toggled(Message):
+        """The pane opened or closed (the screen's keys change with it)."""
+
+        open: bool
+
     def __init__(self, zone: tzinfo, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.zone = zone
@@ -70,10 +76,12 @@ class JsonPane(Vertical):
         editor.scroll_home(animate=False)
         editor.move_cursor((0, 0))
         self.add_class("-open")
+        self.post_message(self.Toggled(True))
 
     def close(self) -> None:
         self.remove_class("-open")
         self.event = None
+        self.post_message(self.Toggled(False))
 
     @property
     def is_open(self) -> bool:

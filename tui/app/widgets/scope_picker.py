@@ -22,6 +22,7 @@ from tui.domain.access import Scope
 from tui.domain.display import one_line
 from tui.domain.event import TenantRef
 
+HINT = "Space ticks · Enter applies (or takes the highlighted line)"
 PORTAL = "\x00portal"  # a value no tenant id can take (ids are printable)
 
 
@@ -60,6 +61,7 @@ class ScopePicker(Dialog[Scope | None]):
                 yield Button("Portal only", id="portal", compact=True)
             yield Input(placeholder="Type to filter tenants", compact=True, id="filter")
             yield SelectionList[str](id="choices")
+            yield Label(HINT, classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button("Apply chosen", id="apply", compact=True, variant="success")
                 yield Button("Cancel", id="cancel", compact=True)
