@@ -234,7 +234,17 @@ def test_question_mark_lists_every_key(audit_store) -> None:
         await pilot.pause()
         assert isinstance(app.screen, KeysHelp)
         names = {name for _, name, _ in app.screen.rows}
-        assert {"Search", "Scope", "Dates", "Area", "Type", "Performer", "Refresh", "Copy"} <= names
+        assert {
+            "Search",
+            "Scope",
+            "Dates",
+            "Area",
+            "Type",
+            "Who",
+            "By them",
+            "Refresh",
+            "Copy",
+        } <= names
         assert {"Download", "Details", "Close", "Quit", "Theme", "Palette"} <= names
         await pilot.press("escape")
         assert not isinstance(app.screen, KeysHelp)

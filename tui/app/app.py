@@ -30,7 +30,7 @@ class AuditLogApp(App[None]):
     COMMANDS: ClassVar = App.COMMANDS | {AuditLogCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Leave the viewer", id="quit"),
-        Binding("ctrl+t", "toggle_theme", "Theme", tooltip="Light or dark", id="theme", show=False),
+        Binding("ctrl+t", "toggle_theme", "Theme", tooltip="Light or dark", id="theme"),
     ]
 
     def __init__(

@@ -30,8 +30,8 @@ class AuditLogCommands(Provider):
                 continue
             key = self.app.get_key_display(binding)
             yield (
-                f"Audit log: {binding.description}",
-                f"{binding.tooltip} ({key})",
+                f"Audit log: {binding.tooltip}",
+                f"{binding.description} ({key})",
                 partial(screen.run_action, binding.action),
             )
         for preset in RangePreset:

@@ -74,26 +74,46 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
     AUTO_FOCUS = "#events"
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (140, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", tooltip="Jump to the search box", id="search"),
-        Binding("s", "scope", "Scope", tooltip="All, portal only, or chosen tenants", id="scope"),
-        Binding("d", "range", "Dates", tooltip="Date range: presets or from/to", id="range"),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            tooltip="Search summary, performer, target, tenant, IP",
+            id="search",
+        ),
+        Binding(
+            "s",
+            "scope",
+            "Scope",
+            tooltip="Choose the scope: all, portal only or tenants",
+            id="scope",
+        ),
+        Binding("d", "range", "Dates", tooltip="Choose the date range", id="range"),
         Binding("a", "filter('area')", "Area", tooltip="Filter by area", id="area"),
         Binding("t", "filter('type')", "Type", tooltip="Filter by event type", id="type"),
         Binding(
-            "p", "filter('performer')", "Performer", tooltip="Filter by who acted", id="performer"
+            "p",
+            "filter('performer')",
+            "Who",
+            tooltip="Filter by performer (who acted)",
+            id="performer",
         ),
         Binding(
             "b",
             "same_performer",
             "By them",
-            tooltip="Everything the selected event's performer did",
+            tooltip="Show all the selected event's performer did",
             id="same_performer",
         ),
         Binding("x", "clear", "Clear", tooltip="Clear search and filters", id="clear"),
-        Binding("r", "refresh", "Refresh", tooltip="Reload; keeps the selection", id="refresh"),
+        Binding("r", "refresh", "Refresh", tooltip="Refresh, keeping the selection", id="refresh"),
         Binding("c", "copy", "Copy", tooltip="Copy the event's JSON", id="copy"),
         Binding(
-            "w", "download", "Download", tooltip="Save the whole result to a file", id="download"
+            "w",
+            "download",
+            "Download",
+            tooltip="Download the whole result to a file",
+            id="download",
         ),
         Binding("escape", "close", "Close", tooltip="Close the JSON pane", id="close"),
         Binding("question_mark", "keys", "Keys", tooltip="Show every key", id="keys"),
