@@ -8,6 +8,7 @@ Updated`` event carries changes; one event is hostile (escape sequences, markup,
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, timedelta
 from pathlib import Path
@@ -147,9 +148,14 @@ def repair_database(store, db_path: Path, original: bytes) -> None:  # type: ign
 
 
 async def settle(pilot: Any) -> None:
-    """Wait until every worker is done and every message handled."""
+    """Wait until every worker is done (superseded ones too) and every message handled."""
+    from textual.worker import WorkerCancelled
+
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        for worker in list(pilot.app.workers):
+            # A superseded worker reports itself cancelled; its thread has still ended.
+            with contextlib.suppress(WorkerCancelled):
+                await worker.wait()
         await pilot.pause()
 
 
