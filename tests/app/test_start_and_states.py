@@ -150,3 +150,16 @@ def test_results_of_a_superseded_query_are_dropped(audit_store) -> None:
         assert not screen.notice.shown
 
     drive(app, scenario)
+
+
+def test_notifications_are_literal_and_inert(audit_store) -> None:
+    app = make_app(audit_store)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        app.screen.notify("[bold]x[/] \x1b[2J", title="\x1b]0;t\x07")
+        await pilot.pause()
+        note = list(app._notifications)[-1]
+        assert note.message == "[bold]x[/] \\x1b[2J" and not note.markup
+        assert note.title == "\\x1b]0;t\\x07"
+
+    drive(app, scenario)

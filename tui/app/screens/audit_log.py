@@ -56,6 +56,7 @@ from tui.app.widgets.json_pane import JsonPane
 from tui.app.widgets.key_footer import KeyFooter
 from tui.app.widgets.notice import Notice
 from tui.app.widgets.status_line import StatusLine
+from tui.domain.display import inert
 from tui.domain.errors import AccessDenied, AuditLogError
 from tui.domain.query import Cursor, EventQuery
 
@@ -63,6 +64,8 @@ from tui.domain.query import Cursor, EventQuery
 SELECTION_SEARCH_PAGES = 20
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from tui.app.app import AuditLogApp
     from tui.store.repository import AuditReader
 
@@ -130,6 +133,24 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
         self._failed = -1
         #: Tenant names by id, learnt from the scope picker's options (for the header).
         self.tenant_names: dict[str, str] = {}
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every message is literal and inert: it may quote event text, paths or errors."""
+        super().notify(
+            inert(message, 600),
+            title=inert(title, 80),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     @property
     def viewer(self) -> AuditLogApp:
