@@ -5,9 +5,9 @@ when every term occurs somewhere in its searchable text (summary, performer, tar
 source IP, type) as a substring, ignoring case. Nothing in a term is an operator: quotes
 inside a phrase, ``%``, ``_``, ``*``, ``AND``, ``NEAR``, backslashes are all plain text.
 
-Both sides are normalised the same way here (Unicode NFKC, case-folded, control characters
-turned into spaces), so the store only has to compare normalised strings; that is what makes
-SQLite and PostgreSQL give the same answers.
+Both sides are normalised the same way here (Unicode NFKC, case-folded, the Turkish dotted and
+dotless i folded to a plain i, control characters turned into spaces), so the store only has
+to compare normalised strings; that is what makes SQLite and PostgreSQL give the same answers.
 """
 
 from __future__ import annotations
@@ -22,8 +22,14 @@ INDEXABLE_LENGTH = 3
 
 
 def normalise(text: str) -> str:
-    """The form in which searchable text is stored and terms are compared."""
-    return _CONTROL.sub(" ", unicodedata.normalize("NFKC", text).casefold())
+    """The form in which searchable text is stored and terms are compared.
+
+    Case folding alone is not enough for Turkish: "İ" folds to "i" plus a combining dot and
+    "ı" (whose capital is "I") stays itself, so "İZMİR" would miss "İzmir" and "KADIKÖY"
+    would miss "Kadıköy". Without knowing the language, every i counts as the same letter.
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return _CONTROL.sub(" ", folded.replace("i\u0307", "i").replace("ı", "i"))
 
 
 def search_terms(text: str) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ APP_NAME = "auditlog"
 DB_ENV = "AUDITLOG_DB"
 #: How long a SQLite writer waits for another one before giving up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+_SHIPPED_DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
 
 
 def data_dir() -> Path:
@@ -44,13 +45,19 @@ def resolve_url(value: str | None) -> URL:
         return URL.create("sqlite", database=str(Path(value).expanduser().absolute()))
     try:
         url = make_url(value)
-    except exc.ArgumentError:
+    except (exc.ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise StoreUnavailable(f"{value!r} is neither a database URL nor a file path") from None
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() not in ("sqlite", "postgresql"):
         raise StoreUnavailable(
             f"unsupported database {url.get_backend_name()!r}; use SQLite or PostgreSQL"
+        )
+    if url.drivername not in _SHIPPED_DRIVERS:
+        # Any other driver would fail with an ImportError deep inside SQLAlchemy.
+        raise StoreUnavailable(
+            f"the database driver {url.get_driver_name()!r} is not installed with auditlog; "
+            "write the URL as sqlite:///PATH or postgresql://... (psycopg 3)"
         )
     return url
 
@@ -67,7 +74,12 @@ def connect(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreUnavailable(
+                    f"database {describe(url)}: cannot create its folder: {error.strerror}"
+                ) from error
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -87,10 +87,18 @@ class AuditStore:
         if not unique:
             return AppendResult(0, 0)
         rows = [_event_row(e) for e in unique.values()]
-        names = {e.tenant.id: e.tenant.name for e in unique.values() if e.tenant is not None}
         with self._write() as connection:
             statement = self._insert(events).on_conflict_do_nothing(index_elements=["event_id"])
-            inserted = connection.execute(statement.returning(events.c.event_id), rows).all()
+            inserted = set(
+                connection.execute(statement.returning(events.c.event_id), rows).scalars()
+            )
+            # Names come from the events actually stored, the newest last, so that sending
+            # an old batch again never renames a tenant back.
+            names = {
+                e.tenant.id: e.tenant.name
+                for e in sorted(unique.values(), key=lambda e: e.occurred_at)
+                if e.tenant is not None and e.id in inserted
+            }
             if names:
                 upsert = self._insert(tenants)
                 upsert = upsert.on_conflict_do_update(

@@ -1,0 +1,222 @@
+"""Where the database is, and what a user is told when it cannot be used."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import ADMIN, make_event
+from tests.store.conftest import execute, window
+from tui.domain.errors import StoreUnavailable
+from tui.store.engine import DB_ENV, describe, resolve_url
+from tui.store.repository import AuditStore
+
+
+def _readable(message: str) -> None:
+    """One line, no traceback, no driver class names: something to show a user."""
+    assert message and "\n" not in message
+    assert "Traceback" not in message and "sqlalchemy" not in message.lower()
+    assert "psycopg." not in message and "(Background on this error" not in message
+
+
+# -- resolve_url ---------------------------------------------------------------------------------
+
+
+def test_a_plain_path_means_a_sqlite_file(tmp_path) -> None:
+    url = resolve_url(str(tmp_path / "audit.db"))
+    assert (url.get_backend_name(), url.database) == ("sqlite", str(tmp_path / "audit.db"))
+
+
+def test_a_relative_path_is_made_absolute(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert resolve_url("sub/audit.db").database == str(tmp_path / "sub" / "audit.db")
+
+
+def test_a_home_relative_path_is_expanded(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert resolve_url("~/audit.db").database == str(tmp_path / "audit.db")
+
+
+def test_a_path_with_spaces_and_unicode_is_kept(tmp_path) -> None:
+    path = tmp_path / "my audit ünï.db"
+    assert resolve_url(str(path)).database == str(path)
+
+
+def test_a_sqlite_url_is_kept(tmp_path) -> None:
+    url = resolve_url(f"sqlite:///{tmp_path}/a.db")
+    assert (url.drivername, url.database) == ("sqlite", f"{tmp_path}/a.db")
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "postgresql://u:p@db.example.com:5433/audit",
+        "postgres://u:p@db.example.com:5433/audit",
+        "postgresql+psycopg://u:p@db.example.com:5433/audit",
+    ],
+)
+def test_postgresql_urls_use_psycopg_3(given) -> None:
+    url = resolve_url(given)
+    assert url.drivername == "postgresql+psycopg"
+    assert (url.host, url.port, url.database, url.username) == (
+        "db.example.com",
+        5433,
+        "audit",
+        "u",
+    )
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["mysql://u@h/db", "mssql+pyodbc://u@h/db", "oracle://u@h/db", "duckdb:///x.db"],
+)
+def test_other_databases_are_refused(given) -> None:
+    with pytest.raises(StoreUnavailable, match="SQLite or PostgreSQL") as refused:
+        resolve_url(given)
+    _readable(str(refused.value))
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["postgresql+psycopg2://u@h/db", "postgresql+asyncpg://u@h/db", "sqlite+aiosqlite:///x"],
+)
+def test_drivers_that_are_not_shipped_are_refused_by_name(given) -> None:
+    with pytest.raises(StoreUnavailable, match=given.split("://")[0].split("+")[1]) as refused:
+        AuditStore.open(given)
+    _readable(str(refused.value))
+
+
+def test_a_malformed_url_is_refused(tmp_path) -> None:
+    with pytest.raises(StoreUnavailable, match="neither a database URL nor a file path"):
+        resolve_url("postgresql://u@h:notaport/db")
+
+
+def test_the_environment_names_the_database_when_no_url_is_given(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv(DB_ENV, str(tmp_path / "from-env.db"))
+    assert resolve_url(None).database == str(tmp_path / "from-env.db")
+    assert resolve_url(str(tmp_path / "given.db")).database == str(tmp_path / "given.db")
+
+
+def test_without_url_or_environment_the_users_data_directory_is_used(monkeypatch) -> None:
+    monkeypatch.delenv(DB_ENV, raising=False)
+    for value in (None, ""):
+        database = Path(resolve_url(value).database or "")
+        assert database.name == "auditlog.sqlite3"
+        assert database.is_absolute() and "auditlog" in database.parent.parts
+
+
+def test_describe_never_shows_a_password() -> None:
+    label = describe(resolve_url("postgresql://audit:s3cr3t@db.example.com/audit"))
+    assert "s3cr3t" not in label and "db.example.com" in label
+
+
+def test_a_sqlite_database_and_its_folders_are_created_on_first_use(tmp_path) -> None:
+    path = tmp_path / "new" / "folders" / "audit.db"
+    AuditStore.open(str(path)).close()
+    assert path.is_file()
+
+
+# -- databases that cannot be used ---------------------------------------------------------------
+
+
+def test_a_closed_postgresql_port_is_unavailable() -> None:
+    with pytest.raises(StoreUnavailable) as refused:
+        AuditStore.open("postgresql://audit:s3cr3t@127.0.0.1:1/test")
+    message = str(refused.value)
+    _readable(message)
+    assert "127.0.0.1" in message and "s3cr3t" not in message
+
+
+def test_a_missing_postgresql_database_is_unavailable(request) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import PG_URL
+
+    request.getfixturevalue("pg_schema_url")  # needs the server
+    url = PG_URL.rsplit("/", 1)[0] + "/no_such_database_here"
+    with pytest.raises(StoreUnavailable, match="no_such_database_here") as refused:
+        AuditStore.open(url)
+    _readable(str(refused.value))
+
+
+def _not_a_database(tmp_path: Path) -> Path:
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"these are notes, not a database\n" * 200)
+    return path
+
+
+def _a_directory(tmp_path: Path) -> Path:
+    path = tmp_path / "a-directory.db"
+    path.mkdir()
+    return path
+
+
+def _below_a_file(tmp_path: Path) -> Path:
+    (tmp_path / "plain-file").write_text("x")
+    return tmp_path / "plain-file" / "audit.db"
+
+
+def _in_proc(tmp_path: Path) -> Path:
+    return Path("/proc/self/no-such-place/audit.db")
+
+
+@pytest.mark.parametrize(
+    "make_path", [_not_a_database, _a_directory, _below_a_file, _in_proc], ids=lambda f: f.__name__
+)
+def test_an_unusable_sqlite_path_is_unavailable(tmp_path, make_path) -> None:
+    path = make_path(tmp_path)
+    with pytest.raises(StoreUnavailable) as refused:
+        AuditStore.open(str(path))
+    message = str(refused.value)
+    _readable(message)
+    assert str(path) in message
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_an_unreadable_sqlite_file_is_unavailable(tmp_path) -> None:
+    path = tmp_path / "locked.db"
+    AuditStore.open(str(path)).close()
+    path.chmod(0)
+    with pytest.raises(StoreUnavailable):
+        AuditStore.open(str(path))
+
+
+def test_a_database_broken_while_open_gives_store_unavailable(fresh_url, clock) -> None:
+    store = AuditStore.open(fresh_url, clock=clock)
+    try:
+        store.add_account(ADMIN)
+        reader = store.reader(ADMIN.email)
+        execute(fresh_url, text("DROP TABLE events"))
+        for call in (
+            lambda: reader.page(window(clock)),
+            lambda: reader.count(window(clock)),
+            lambda: reader.get("evt_000001"),
+            lambda: store.append([make_event(1)]),
+            lambda: store.purge(),
+        ):
+            with pytest.raises(StoreUnavailable, match="events") as refused:
+                call()
+            _readable(str(refused.value))
+    finally:
+        store.close()
+
+
+@pytest.mark.postgres
+def test_an_open_store_survives_a_dropped_server_connection(request, clock) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import _empty_postgres
+
+    url = request.getfixturevalue("pg_schema_url")
+    _empty_postgres(url)
+    store = AuditStore.open(url, clock=clock)
+    try:
+        store.add_account(ADMIN)
+        store.append([make_event(1)])
+        reader = store.reader(ADMIN.email)
+        with store._engine.connect() as connection:
+            pid = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+        execute(url, text(f"SELECT pg_terminate_backend({int(pid)})"))
+        assert [e.id for e in reader.page(window(clock)).events] == ["evt_000001"]
+    finally:
+        store.close()
+        _empty_postgres(url)

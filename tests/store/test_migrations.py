@@ -1,0 +1,203 @@
+"""Schema versions: a fresh database is created at HEAD, matching ``tui/store/schema.py``;
+a current one is opened without migrating; one from a newer auditlog is refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, MetaData, inspect, text
+
+from tests.conftest import ADMIN, make_event
+from tests.store.conftest import execute
+from tui.domain.errors import StoreUnavailable
+from tui.store import migrate
+from tui.store.engine import connect, resolve_url
+from tui.store.repository import AuditStore
+from tui.store.schema import metadata
+
+#: Objects the migration adds beside the metadata: Alembic's bookkeeping and the search index.
+SEARCH_INDEX = "ix_events_search"
+
+
+def _on(url: str):  # type: ignore[no-untyped-def]
+    """A connection to ``url`` for inspecting it, closed afterwards."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def opened():  # type: ignore[no-untyped-def]
+        engine = connect(resolve_url(url))
+        try:
+            with engine.connect() as connection:
+                yield connection
+        finally:
+            engine.dispose()
+
+    return opened()
+
+
+def test_head_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(migrate._config())
+    assert scripts.get_heads() == [migrate.HEAD]
+    assert migrate.HEAD in migrate.known_revisions()
+
+
+def test_a_fresh_database_is_created_at_head(fresh_url) -> None:
+    with _on(fresh_url) as connection:
+        assert migrate.current_revision(connection) is None
+    store = AuditStore.open(fresh_url)
+    store.close()
+    with _on(fresh_url) as connection:
+        assert migrate.current_revision(connection) == migrate.HEAD
+
+
+def test_the_migrated_schema_matches_the_metadata(fresh_url) -> None:
+    AuditStore.open(fresh_url).close()
+    with _on(fresh_url) as connection:
+        assert _reflected(connection) == _declared(metadata, connection)
+
+
+def test_alembic_finds_nothing_to_autogenerate(fresh_url) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    AuditStore.open(fresh_url).close()
+
+    def ours(obj, name, kind, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+        return not (name == SEARCH_INDEX or (kind == "table" and name.startswith("events_fts")))
+
+    with _on(fresh_url) as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": ours}
+        )
+        assert compare_metadata(context, metadata) == []
+
+
+def test_the_search_index_exists(fresh_url) -> None:
+    store = AuditStore.open(fresh_url)
+    store.close()
+    with _on(fresh_url) as connection:
+        inspector = inspect(connection)
+        if connection.dialect.name == "sqlite":
+            assert "events_fts" in inspector.get_table_names()
+            triggers = connection.execute(
+                text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            ).scalars()
+            assert set(triggers) == {"events_fts_insert", "events_fts_delete"}
+        else:
+            (index,) = [i for i in inspector.get_indexes("events") if i["name"] == SEARCH_INDEX]
+            assert index["dialect_options"]["postgresql_using"] == "gin"
+            assert index["dialect_options"]["postgresql_ops"] == {"search_text": "gin_trgm_ops"}
+
+
+def test_keys_compare_bytewise(fresh_url, backend) -> None:
+    # Cursors order by event id; both backends must order ids the same way, by bytes:
+    # PostgreSQL through the "C" collation, SQLite through its default (BINARY).
+    AuditStore.open(fresh_url).close()
+    expected = "C" if backend == "postgresql" else None
+    with _on(fresh_url) as connection:
+        inspector = inspect(connection)
+        for table, column in [("events", "event_id"), ("events", "tenant_id")]:
+            (found,) = [c for c in inspector.get_columns(table) if c["name"] == column]
+            assert found["type"].collation == expected, (table, column)
+
+
+def test_opening_a_current_database_runs_no_migration(fresh_url, monkeypatch) -> None:
+    store = AuditStore.open(fresh_url)
+    store.add_account(ADMIN)
+    store.append([make_event(1)])
+    store.close()
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a current database was migrated again")
+
+    monkeypatch.setattr(migrate, "upgrade", refuse)
+    monkeypatch.setattr(migrate, "known_revisions", refuse)
+    reopened = AuditStore.open(fresh_url)
+    try:
+        assert reopened.reader(ADMIN.email).get("evt_000001") == make_event(1)
+    finally:
+        reopened.close()
+
+
+def test_a_database_without_a_version_is_migrated(fresh_url, monkeypatch) -> None:
+    calls: list[str] = []
+    real_upgrade = migrate.upgrade
+    monkeypatch.setattr(
+        migrate, "upgrade", lambda engine: calls.append("up") or real_upgrade(engine)
+    )
+    AuditStore.open(fresh_url).close()
+    AuditStore.open(fresh_url).close()
+    assert calls == ["up"]
+
+
+def test_a_database_from_a_newer_auditlog_is_refused(fresh_url) -> None:
+    store = AuditStore.open(fresh_url)
+    store.add_account(ADMIN)
+    store.close()
+    execute(fresh_url, text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(StoreUnavailable, match="9999") as refused:
+        AuditStore.open(fresh_url)
+    assert "newer" in str(refused.value)
+    with _on(fresh_url) as connection:  # and it was left as it was
+        assert migrate.current_revision(connection) == "9999"
+        assert connection.execute(text("SELECT count(*) FROM accounts")).scalar() == 1
+
+
+# -- comparing reflected and declared schemas --------------------------------------------------
+
+
+def _column_shape(column_type: Any) -> tuple[Any, Any]:
+    return column_type.python_type, getattr(column_type, "length", None)
+
+
+def _reflected(connection: Connection) -> dict[str, Any]:
+    inspector = inspect(connection)
+    tables = {}
+    for name in inspector.get_table_names():
+        if name == "alembic_version" or name.startswith("events_fts"):
+            continue
+        tables[name] = {
+            "columns": {
+                c["name"]: (*_column_shape(c["type"]), c["nullable"])
+                for c in inspector.get_columns(name)
+            },
+            "primary_key": sorted(inspector.get_pk_constraint(name)["constrained_columns"]),
+            "indexes": {
+                i["name"]: (tuple(i["column_names"]), bool(i["unique"]))
+                for i in inspector.get_indexes(name)
+                if i["name"] != SEARCH_INDEX and not i.get("duplicates_constraint")
+            },
+            "unique": sorted(
+                tuple(u["column_names"]) for u in inspector.get_unique_constraints(name)
+            ),
+            "foreign_keys": sorted(
+                (tuple(f["constrained_columns"]), f["referred_table"], tuple(f["referred_columns"]))
+                for f in inspector.get_foreign_keys(name)
+            ),
+        }
+    return tables
+
+
+def _declared(declared: MetaData, connection: Connection) -> dict[str, Any]:
+    dialect = connection.dialect
+    tables = {}
+    for table in declared.sorted_tables:
+        tables[table.name] = {
+            "columns": {
+                c.name: (*_column_shape(c.type.dialect_impl(dialect)), c.nullable)
+                for c in table.columns
+            },
+            "primary_key": sorted(c.name for c in table.primary_key),
+            "indexes": {
+                i.name: (tuple(c.name for c in i.columns), bool(i.unique)) for i in table.indexes
+            },
+            "unique": sorted((c.name,) for c in table.columns if c.unique),
+            "foreign_keys": sorted(
+                ((f.parent.name,), f.column.table.name, (f.column.name,))
+                for f in table.foreign_keys
+            ),
+        }
+    return tables
