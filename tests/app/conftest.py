@@ -82,7 +82,7 @@ def seeded_events(count: int = SEEDED) -> list[AuditEvent]:
     return events
 
 
-def open_store(path: Path, clock: FakeClock, events: list[AuditEvent] | None = None):  # type: ignore[no-untyped-def]
+def open_store(path: Path | str, clock: FakeClock, events: list[AuditEvent] | None = None):  # type: ignore[no-untyped-def]
     from tui.store.repository import AuditStore
 
     store = AuditStore.open(str(path), clock=clock)
