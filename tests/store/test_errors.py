@@ -220,3 +220,27 @@ def test_an_open_store_survives_a_dropped_server_connection(request, clock) -> N
     finally:
         store.close()
         _empty_postgres(url)
+
+
+def test_nul_in_user_input_is_an_answer_not_a_database_error(store) -> None:
+    """PostgreSQL refuses NUL even as a bound value; no stored key can hold one anyway."""
+    import pytest
+
+    from tests.conftest import ADMIN, FIXED_NOW, make_event
+    from tui.domain.access import Scope
+    from tui.domain.errors import AccessDenied, InvalidInput, NotFound
+    from tui.domain.query import Cursor, EventQuery
+
+    store.add_account(ADMIN)
+    store.append([make_event(1)])
+    reader = store.reader(ADMIN.email)
+    query = EventQuery.default(FIXED_NOW)
+    assert reader.page(query.with_changes(performer="ada\x00@example.com")).events == ()
+    assert reader.page(query.with_changes(scope=Scope.of_tenants({"t_\x0001"}))).events == ()
+    assert reader.count(query.with_changes(text="coll\x00ector")).value == 0
+    with pytest.raises(NotFound):
+        reader.get("evt_\x00000001")
+    with pytest.raises(InvalidInput):
+        reader.page(query, Cursor(1, "evt\x00"))
+    with pytest.raises(AccessDenied):
+        store.reader("ada\x00@example.com")

@@ -18,6 +18,8 @@ _MAIL = re.compile(r"[^\s@\x00-\x1f\x7f]{1,64}@[^\s@\x00-\x1f\x7f]{1,255}")
 
 def load(connection: Connection, email: str) -> Principal | None:
     key = email.strip().casefold()
+    if "\x00" in key:  # cannot be stored, and PostgreSQL refuses it as a parameter
+        return None
     row = connection.execute(select(accounts).where(accounts.c.email == key)).first()
     if row is None:
         return None

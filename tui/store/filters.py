@@ -34,7 +34,9 @@ def conditions(
     if query.areas:
         where.append(events.c.area.in_(sorted(area.value for area in query.areas)))
     if query.performer:
-        where.append(events.c.performer_mail == query.performer.strip().casefold())
+        performer = query.performer.strip().casefold()
+        # A key with NUL cannot be stored (PostgreSQL refuses it even as a parameter).
+        where.append(events.c.performer_mail == performer if "\x00" not in performer else false())
     where.extend(search_conditions(query.terms, dialect))
     return where
 
@@ -49,7 +51,7 @@ def scope_condition(scope: Scope) -> ColumnElement[bool]:
     if scope.tenants is None:
         parts.append(events.c.tenant_id.is_not(None))
     elif scope.tenants:
-        parts.append(events.c.tenant_id.in_(sorted(scope.tenants)))
+        parts.append(events.c.tenant_id.in_(sorted(_storable_keys(scope.tenants))))
     if scope.portal:
         parts.append(events.c.tenant_id.is_(None))
     if not parts:
@@ -57,6 +59,11 @@ def scope_condition(scope: Scope) -> ColumnElement[bool]:
     if scope.portal and scope.tenants is None:
         return true()
     return or_(*parts)
+
+
+def _storable_keys(keys: frozenset[str]) -> list[str]:
+    """Keys that could be stored; one with NUL matches nothing and would upset PostgreSQL."""
+    return [key for key in keys if "\x00" not in key]
 
 
 def older_than(cursor: Cursor) -> ColumnElement[bool]:

@@ -61,7 +61,11 @@ class AuditStore:
         label = describe(resolved)
         with translated_errors(label):
             engine = connect(resolved)
-            ensure_current(engine)
+            try:
+                ensure_current(engine)
+            except BaseException:
+                engine.dispose()
+                raise
         return cls(engine, label, clock or utc_now)
 
     def close(self) -> None:
@@ -194,6 +198,8 @@ class AuditReader:
         """
         if limit < 1:
             raise InvalidInput("a page holds at least one event")
+        if after is not None and "\x00" in after.event_id:
+            raise InvalidInput("that page cursor does not come from auditlog")
         with self._store._read() as connection:
             where = self._where(connection, query)
             if after is not None:
@@ -217,6 +223,8 @@ class AuditReader:
         with self._store._read() as connection:
             principal = self.current_principal(connection)
             scope = principal.allowed_scope()
+            if "\x00" in event_id:  # no stored id holds NUL; PostgreSQL refuses it as a value
+                raise NotFound(f"no event {event_id!r} that {self.email} may see")
             body = connection.execute(
                 select(events.c.body).where(
                     events.c.event_id == event_id,
