@@ -16,7 +16,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import BinaryIO
 
-from tui.domain.display import one_line
+from tui.domain.display import cell_width, one_line
 from tui.domain.event import AuditEvent
 from tui.domain.formats import encode
 
@@ -83,8 +83,6 @@ def table_lines(
 
 
 def _pad(text: str, width: int) -> str:
-    from tui.domain.display import cell_width
-
     return text + " " * max(0, width - cell_width(text))
 
 
