@@ -90,6 +90,12 @@ def test_refusals_exit_3_and_print_nothing(
     assert shown.code in (exit_codes.REFUSED, exit_codes.NOT_FOUND) and shown.out == ""
 
 
+def test_a_database_without_accounts_says_how_to_start(run: Run) -> None:
+    result = run("query")
+    assert result.code == exit_codes.REFUSED
+    assert "has no accounts yet" in result.err and "auditlog demo" in result.err
+
+
 def test_without_an_account_the_command_says_how_to_choose_one(seeded: Run) -> None:
     result = seeded("query")
     assert result.code == exit_codes.REFUSED

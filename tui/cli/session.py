@@ -19,6 +19,12 @@ def account_email(args: argparse.Namespace, store: AuditStore) -> str:
     email = getattr(args, "as_user", None) or os.environ.get(USER_ENV)
     if not email:
         email = store.setting(DEFAULT_ACCOUNT_SETTING)
+    if not email and not store.accounts():
+        raise AccessDenied(
+            f"{store.label} has no accounts yet: add one with "
+            "`auditlog accounts add EMAIL --name NAME --role Admin`, "
+            "or try the demo with `auditlog demo`"
+        )
     if not email:
         raise AccessDenied(
             "say which account you read as: --as EMAIL or $AUDITLOG_USER "
