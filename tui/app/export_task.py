@@ -24,7 +24,15 @@ PROGRESS_EVERY = 500
 
 
 class ExportCancelled(Exception):
-    """The user left the app (or cancelled) while the file was being written."""
+    """The user left the app (or cancelled) while the file was being written.
+
+    Raised out of ``export`` after the partial file is deleted; ``written`` events had
+    been written to it.
+    """
+
+    def __init__(self, written: int = 0) -> None:
+        super().__init__(f"cancelled after {written} events")
+        self.written = written
 
 
 def check_target(path: Path) -> Path:
@@ -57,7 +65,7 @@ def export(
         nonlocal written
         for audit_event in reader.stream(query):
             if cancelled():
-                raise ExportCancelled
+                raise ExportCancelled(written)
             yield audit_event
             written += 1
             if written % PROGRESS_EVERY == 0:

@@ -111,12 +111,21 @@ class ExportFailed(Message):
     reason: str
 
 
+@dataclass
+class ExportStopped(Message):
+    """A cancelled export has stopped and deleted its partial file."""
+
+    path: Path
+    written: int
+
+
 __all__ = [
     "ActionFailed",
     "CountLoaded",
     "ExportFailed",
     "ExportFinished",
     "ExportProgress",
+    "ExportStopped",
     "FacetsLoaded",
     "LoadFailed",
     "PageLoaded",

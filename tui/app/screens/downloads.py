@@ -1,23 +1,43 @@
-"""The screen's download: the dialog, the background export and its progress."""
+"""The screen's download: the dialogs, the background export, its progress and cancelling.
+
+w asks for the format and path (``DownloadDialog``), then the export runs in a thread
+worker while ``DownloadProgress`` shows how far it got. Esc there cancels the worker; the
+export stops at its next event, deletes its partial file and posts ``ExportStopped``, and
+only then does the screen say it was cancelled. Enter hides the dialog: the download goes on
+in the background, the status line counts, and w shows the dialog again.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
-from tui.app.messages import ExportFailed, ExportFinished, ExportProgress
+from tui.app.messages import ExportFailed, ExportFinished, ExportProgress, ExportStopped
 from tui.domain.errors import AuditLogError
-from tui.domain.query import EventQuery
+from tui.domain.query import Count, EventQuery
 
 if TYPE_CHECKING:
-    from textual.worker import WorkerManager
-
     from tui.app.app import AuditLogApp
+    from tui.app.widgets.download_progress import DownloadProgress
     from tui.app.widgets.status_line import StatusLine
     from tui.store.repository import AuditReader
+
+
+@dataclass
+class RunningDownload:
+    """The one download in progress."""
+
+    path: Path
+    format_name: str
+    total: Count | None
+    worker: Worker[None]
+    written: int = 0
+    dialog: DownloadProgress | None = None
+    cancelling: bool = False
 
 
 class DownloadActions:
@@ -29,17 +49,18 @@ class DownloadActions:
         viewer: AuditLogApp
         app: AuditLogApp
         status: StatusLine
-        workers: WorkerManager
 
         def post_message(self, message: object) -> bool: ...
         def notify(self, message: str, **kwargs: object) -> None: ...
         def _needs_reader(self) -> bool: ...
 
+    download: RunningDownload | None = None
+
     def action_download(self) -> None:
-        if not self._needs_reader():
+        if self.download is not None:
+            self._show_download()  # where it is, and the way to cancel it
             return
-        if any(w.group == "export" and w.is_running for w in self.workers):
-            self.notify("A download is running already.", severity="warning", markup=False)
+        if not self._needs_reader():
             return
         from tui.app.widgets.download_dialog import DownloadDialog
 
@@ -48,11 +69,40 @@ class DownloadActions:
         matching = str(count) if count is not None else ""
 
         def chosen(choice: tuple[str, Path] | None) -> None:
-            if choice is not None:
-                self.status.download = "Downloading…"
-                self._export(query, *choice)
+            if choice is None:
+                return
+            format_name, path = choice
+            worker = self._export(query, format_name, path)
+            self.download = RunningDownload(path, format_name, count, worker)
+            self.status.download = "Downloading…"
+            self._show_download()
 
         self.app.push_screen(DownloadDialog(Path.cwd(), self.viewer.clock(), matching), chosen)
+
+    def _show_download(self) -> None:
+        from tui.app.widgets.download_progress import CANCEL, DownloadProgress
+
+        running = self.download
+        if running is None or running.dialog is not None:
+            return
+        dialog = DownloadProgress(running.path, running.format_name, running.total, running.written)
+        running.dialog = dialog
+
+        def closed(result: str | None) -> None:
+            running.dialog = None
+            if result == CANCEL:
+                self.cancel_download()
+
+        self.app.push_screen(dialog, closed)
+
+    def cancel_download(self) -> None:
+        """Ask the running export to stop; ``ExportStopped`` follows once the file is gone."""
+        running = self.download
+        if running is None or running.cancelling:
+            return
+        running.cancelling = True
+        running.worker.cancel()
+        self.status.download = "Cancelling the download…"
 
     @work(thread=True, group="export")
     def _export(self, query: EventQuery, format_name: str, path: Path) -> None:
@@ -69,20 +119,33 @@ class DownloadActions:
                 progress=lambda n: self.post_message(ExportProgress(n)),
                 cancelled=lambda: worker.is_cancelled,
             )
-        except ExportCancelled:
+        except ExportCancelled as stopped:
+            self.post_message(ExportStopped(path, stopped.written))
             return
         except (AuditLogError, OSError) as error:
             self.post_message(ExportFailed(path, str(error)))
             return
         self.post_message(ExportFinished(path, written, format_name))
 
+    def _end_download(self) -> None:
+        running, self.download = self.download, None
+        self.status.download = ""
+        if running is not None and running.dialog is not None:
+            running.dialog.finish()
+
     def on_export_progress(self, message: ExportProgress) -> None:
-        total = self.status.count
+        running = self.download
+        if running is None or running.cancelling:
+            return
+        running.written = message.written
+        total = running.total
         of = f" of {total}" if total is not None else ""
         self.status.download = f"Downloading… {message.written:,}{of}"
+        if running.dialog is not None:
+            running.dialog.show_progress(message.written)
 
     def on_export_finished(self, message: ExportFinished) -> None:
-        self.status.download = ""
+        self._end_download()
         noun = "event" if message.written == 1 else "events"
         self.notify(
             f"Saved {message.written:,} {noun} as {message.format.upper()} to {message.path}",
@@ -92,11 +155,22 @@ class DownloadActions:
         )
 
     def on_export_failed(self, message: ExportFailed) -> None:
-        self.status.download = ""
+        self._end_download()
         self.notify(
             f"Nothing saved to {message.path}: {message.reason}",
             title="Download failed",
             severity="error",
+            markup=False,
+            timeout=10,
+        )
+
+    def on_export_stopped(self, message: ExportStopped) -> None:
+        self._end_download()
+        self.notify(
+            f"Stopped after {message.written:,} events; the partial file was deleted, "
+            f"nothing saved to {message.path}",
+            title="Download cancelled",
+            severity="warning",
             markup=False,
             timeout=10,
         )
