@@ -147,6 +147,14 @@ def repair_database(store, db_path: Path, original: bytes) -> None:  # type: ign
     db_path.write_bytes(original)
 
 
+def cells(table: Any, key: str) -> list[str]:
+    """The text of column ``key`` ("time", "type", "where", ...) in every row, stripped.
+
+    By key, not position: the columns shown depend on the table's width.
+    """
+    return [str(cell).strip() for cell in table.get_column(key)]
+
+
 async def settle(pilot: Any) -> None:
     """Wait until every worker is done (superseded ones too) and every message handled."""
     from textual.worker import WorkerCancelled

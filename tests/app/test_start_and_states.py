@@ -8,6 +8,7 @@ from tests.app.conftest import (
     HOSTILE_ID,
     SEEDED,
     SUPERVISOR,
+    cells,
     drive,
     make_app,
     settle,
@@ -44,7 +45,7 @@ def test_erased_performers_are_marked(audit_store) -> None:
 
     async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
         table = app.screen.table
-        performers = [str(table.get_row_at(row)[3]) for row in range(6)]
+        performers = cells(table, "performer")[:6]
         assert performers[2] == f"† {ERASED.email}"
         assert performers[0] == ADMIN.email
 
@@ -97,7 +98,7 @@ def test_the_supervisor_sees_the_portal_and_their_tenant_only(audit_store) -> No
     async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
         screen = app.screen
         assert "sam.super@example.com (Supervisor)" in _text(screen.query_one("#header"))
-        places = {str(screen.table.get_row_at(r)[4]) for r in range(screen.table.row_count)}
+        places = set(cells(screen.table, "where"))
         assert places == {"Portal", "Acme Corp"}
         # 251 events in four places, round-robin: half are portal or t_acme.
         assert _text(screen.status).startswith("126 events")
@@ -119,7 +120,7 @@ def test_hostile_text_is_shown_literally(audit_store) -> None:
         await pilot.press(*"pwned", "enter")
         await settle(pilot)
         assert screen.table.row_count == 1
-        summary = str(screen.table.get_row_at(0)[6])
+        summary = cells(screen.table, "summary")[0]
         assert "\x1b" not in summary and "\x07" not in summary and "\x9b" not in summary
         assert "[bold red]pwned[/]" in summary  # markup shown, not applied
         assert len(summary) < 520  # cut in the table

@@ -1,4 +1,5 @@
-"""How an event reads on screen: table cells, the JSON pane's text and the change list.
+"""How an event reads on screen: table cells, the line under the table, the JSON pane's
+text and the change list.
 
 Event text is hostile until proven otherwise: every field passes through
 ``tui.domain.display`` (control characters and escape sequences made visible, long values
@@ -13,10 +14,11 @@ import unicodedata
 from datetime import tzinfo
 from typing import Any
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
 from tui.domain.catalog import Area
-from tui.domain.display import inert, one_line
+from tui.domain.display import cell_width, inert, one_line, truncate
 from tui.domain.event import AuditEvent
 
 #: Short area names for the table's narrow area column (the full name is in the JSON pane).
@@ -28,30 +30,77 @@ AREA_SHORT = {
 }
 ERASED_MARK = "†"
 #: Longest value shown per side in the change list; the JSON pane below has it whole.
-CHANGE_VALUE_LIMIT = 300
+CHANGE_VALUE_LIMIT = 60
+#: Cells the target keeps in the line under the table, however long the summary.
+GIST_TARGET_MIN = 24
+
+
+class ColumnText(Text):
+    """A table cell that keeps its last cell blank: the gap before the next column.
+
+    The table runs without cell padding (which costs two cells between columns) and each
+    cell leaves one cell free instead, so an 80-column terminal shows more of the summary.
+    """
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from super().__rich_console__(
+            console, options.update_width(max(1, options.max_width - 1))
+        )
 
 
 def cell(text: str, limit: int = 200) -> Text:
     """A table cell: one line, inert, cut at ``limit`` characters."""
-    return Text(one_line(text, limit), no_wrap=True, overflow="ellipsis")
+    return ColumnText(one_line(text, limit), no_wrap=True, overflow="ellipsis")
 
 
-def row_cells(audit_event: AuditEvent, zone: tzinfo, erased: bool) -> tuple[Text, ...]:
-    """The table row: time, type, area, performer, scope, target, summary."""
+def column_label(label: str) -> Text:
+    """A column heading with the same gap as the cells below it."""
+    return ColumnText(label, no_wrap=True, overflow="ellipsis")
+
+
+def row_cells(audit_event: AuditEvent, zone: tzinfo, erased: bool) -> dict[str, Text]:
+    """The table row by column key (see ``tui.app.column_layout``); the table picks the
+    columns it shows. The time starts with a space: the table's left margin."""
     performer = audit_event.performer.mail
     performer_cell = cell(f"{ERASED_MARK} {performer}" if erased else performer)
     if erased:
         performer_cell.stylize("italic")
     tenant = audit_event.tenant
-    return (
-        Text(audit_event.occurred_at.astimezone(zone).strftime("%b %d %H:%M"), no_wrap=True),
-        cell(audit_event.type.name),
-        Text(AREA_SHORT[audit_event.area], no_wrap=True),
-        performer_cell,
-        cell(tenant.name if tenant else "Portal"),
-        cell(audit_event.target.name),
-        cell(audit_event.summary, 500),
-    )
+    moment = audit_event.occurred_at.astimezone(zone).strftime("%b %d %H:%M")
+    return {
+        "time": ColumnText(f" {moment}", no_wrap=True),
+        "type": cell(audit_event.type.name),
+        "area": ColumnText(AREA_SHORT[audit_event.area], no_wrap=True),
+        "performer": performer_cell,
+        "where": cell(tenant.name if tenant else "Portal"),
+        "target": cell(audit_event.target.name),
+        "summary": cell(audit_event.summary, 500),
+    }
+
+
+def gist_text(audit_event: AuditEvent, width: int) -> Text:
+    """One line under the table: the event's summary, then its target, in ``width`` cells.
+
+    The summary comes first and gets the room it needs; the target keeps at least
+    ``GIST_TARGET_MIN`` cells (most summaries name the target, so it may be cut first).
+    """
+    summary = one_line(audit_event.summary, 2000)
+    target = audit_event.target
+    name = one_line(target.name, 200)
+    kind = one_line(target.kind, 40)
+    # "Target: name (kind)"
+    target_part = Text.assemble(("Target: ", "dim"), (name + " ", "bold"), (f"({kind})", "dim"))
+    gap = 3  # " · "
+    room = max(0, width - cell_width(summary) - gap)
+    target_width = min(target_part.cell_len, max(room, GIST_TARGET_MIN))
+    line = Text(no_wrap=True, overflow="ellipsis")
+    # Spaces end a span rather than start one: some SVG renderers (librsvg) drop a leading
+    # space of a span, which would glue the words of a screenshot together.
+    line.append(truncate(summary, max(1, width - target_width - gap)) + " ", style="bold")
+    line.append("· ", style="dim")
+    target_part.truncate(target_width, overflow="ellipsis")
+    line.append_text(target_part)
+    return line
 
 
 _UNSAFE_IN_JSON = re.compile(r"[^\t\n\x20-\x7e]")
@@ -83,16 +132,28 @@ def event_json(audit_event: AuditEvent) -> str:
     return _UNSAFE_IN_JSON.sub(_escape_unsafe, text)
 
 
-def _value(value: Any) -> str:
+def change_value(value: Any, limit: int = CHANGE_VALUE_LIMIT) -> str:
+    """``value`` as a JSON literal, inert, in at most ``limit`` cells.
+
+    A long string is cut inside its quotes (``"Lorem ipsu…"``) so it still reads as a
+    string; other values are cut at the end. The JSON pane below shows them whole.
+    """
+    shown = inert(json.dumps(value, ensure_ascii=False, sort_keys=True))
+    if cell_width(shown) <= limit:
+        return shown
     if isinstance(value, str):
-        shown = json.dumps(value, ensure_ascii=False)
-    else:
-        shown = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return inert(shown, CHANGE_VALUE_LIMIT)
+        return truncate(shown[:-1], max(2, limit - 1)) + '"'
+    return truncate(shown, limit)
 
 
 def changes_text(audit_event: AuditEvent) -> Text | None:
-    """The old → new list of an ``... Updated`` event, or None for other events."""
+    """The old → new list of an ``... Updated`` event, or None for other events.
+
+    One change a line: ``name: "Old name" → "New name"``, one space either side of the
+    arrow. Each span ends with its space instead of the next one starting with it: some SVG
+    renderers (librsvg) drop a span's leading space, which glued the arrow to the old value
+    in the screenshots.
+    """
     changes = audit_event.changes
     if not changes:
         return None
@@ -102,9 +163,9 @@ def changes_text(audit_event: AuditEvent) -> Text | None:
         text.append("\n")
         text.append(one_line(change.field, 60), style="bold")
         text.append(": ")
-        text.append(_value(change.old), style="red")
-        text.append(" → ")
-        text.append(_value(change.new), style="green")
+        text.append(change_value(change.old) + " ", style="red")
+        text.append("→ ")
+        text.append(change_value(change.new), style="green")
     return text
 
 

@@ -1,4 +1,5 @@
-"""The Audit Log screen: header, filters, the paged table, the JSON pane and the status line.
+"""The Audit Log screen: header, filters, the paged table with the selected event's gist
+under it, the JSON pane and the status line.
 
 The screen owns the ``EventQuery`` and every database call. Each call runs in a thread
 worker (``@work(thread=True, exclusive=True)``) that only posts a message; each query gets a
@@ -19,7 +20,7 @@ Keys:
 | enter | show the event as JSON (esc closes) |
 | c | copy the event's JSON |
 | r | refresh |
-| w | download the whole result |
+| w | download the whole result (while one runs: its progress; Esc there cancels it) |
 | ? | all keys |
 """
 
@@ -51,6 +52,7 @@ from tui.app.screens.downloads import DownloadActions
 from tui.app.screens.pickers import PickerActions
 from tui.app.widgets.event_table import EventTable
 from tui.app.widgets.filter_bar import FilterBar
+from tui.app.widgets.gist_line import GistLine
 from tui.app.widgets.header_line import HeaderLine
 from tui.app.widgets.json_pane import JsonPane
 from tui.app.widgets.key_footer import KeyFooter
@@ -58,6 +60,7 @@ from tui.app.widgets.notice import Notice
 from tui.app.widgets.status_line import StatusLine
 from tui.domain.display import inert
 from tui.domain.errors import AccessDenied, AuditLogError
+from tui.domain.event import AuditEvent
 from tui.domain.query import Cursor, EventQuery
 
 #: How many pages a re-query may look through to keep the selected event selected.
@@ -131,6 +134,7 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
         self._pending: set[str] = set()
         self._newest: Cursor | None = None
         self._failed = -1
+        self._had_selection = False
         #: Tenant names by id, learnt from the scope picker's options (for the header).
         self.tenant_names: dict[str, str] = {}
 
@@ -165,6 +169,7 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
         with Vertical(id="body"):
             with Vertical(id="results"):
                 yield EventTable(zone, id="events")
+                yield GistLine(id="gist")
                 yield Notice(id="notice")
             yield JsonPane(zone, id="pane")
         yield StatusLine(id="status")
@@ -192,6 +197,25 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
     @property
     def notice(self) -> Notice:
         return self.query_one(Notice)
+
+    @property
+    def gist(self) -> GistLine:
+        return self.query_one(GistLine)
+
+    @property
+    def selected_event(self) -> AuditEvent | None:
+        """The event under the table's cursor (from the window: no database call)."""
+        if self.window is None or not self.table.row_count:
+            return None
+        return self.window.event_at(self.table.cursor_row)
+
+    def _show_rows(self, shown: bool) -> None:
+        """The table and the line under it, or (``shown`` False) neither: the notice says why."""
+        if not shown:
+            self.table.forget()
+            self.pane.close()
+        self.table.display = shown
+        self.gist.display = shown
 
     @property
     def query_now(self) -> EventQuery:
@@ -315,16 +339,14 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
         self.window = message.window
         self._newest = message.newest
         if message.window.is_empty:
-            self.table.clear()
-            self.table.display = False
+            self._show_rows(False)
             self.notice.show(
                 *explain.no_events(self.query_now, self.viewer.email, message.nothing_visible)
             )
-            self.pane.close()
             self._after_move()
         else:
             self.notice.hide()
-            self.table.display = True
+            self._show_rows(True)
             row = message.window.row_of(message.select_id) if message.select_id else None
             offset = self.table.cursor_offset if row is not None else None
             self.table.show_window(message.window, row or 0, keep_offset=offset)
@@ -370,9 +392,7 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
         if isinstance(error, AccessDenied) or self.window is None or self.window.is_empty:
             # Nothing (or nothing that may still be shown) to look at: say it in place.
             self.window = None
-            self.table.clear()
-            self.table.display = False
-            self.pane.close()
+            self._show_rows(False)
             self.notice.show(*explanation)
             self._after_move()
         else:
@@ -403,7 +423,12 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
         self._open_selected()
 
     def _after_move(self) -> None:
-        if self.window is None or not self.table.row_count:
+        selected = self.selected_event
+        self.gist.show(selected)
+        if (selected is not None) != self._had_selection:
+            self._had_selection = selected is not None
+            self.refresh_bindings()  # Enter ("Details") comes and goes with a selection
+        if self.window is None or selected is None:
             self.status.page = None
             self.status.erased_shown = False
             return
@@ -411,11 +436,12 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
         self.status.erased_shown = bool(self.window.erased_performers())
 
     def _open_selected(self) -> None:
-        if self.window is None:
+        audit_event = self.selected_event
+        if audit_event is None or self.window is None:
             return
-        audit_event = self.window.event_at(self.table.cursor_row)
-        if audit_event is None:
-            return
+        shown = self.pane.event if self.pane.is_open else None
+        if shown is not None and shown.id == audit_event.id:
+            return  # already shown (the table re-laid its columns): keep the pane's scroll
         erased = audit_event.performer.mail.casefold() in self.window.erased_performers()
         self.pane.show(audit_event, erased)
 
@@ -471,7 +497,7 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
         The type, area and text filters go (the question is "what else did they do?");
         the selected event stays selected, so what came just before it is right below.
         """
-        chosen = self.window.event_at(self.table.cursor_row) if self.window else None
+        chosen = self.selected_event
         if chosen is None:
             self.notify("No event selected.", severity="warning", markup=False)
             return
@@ -501,7 +527,7 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
     def _copy(self) -> None:
         if self.pane.is_open and self.pane.event is not None:
             text = self.pane.json_text
-        elif self.window is not None and (chosen := self.window.event_at(self.table.cursor_row)):
+        elif (chosen := self.selected_event) is not None:
             text = event_json(chosen)
         else:
             self.notify("No event to copy.", severity="warning", markup=False)
@@ -517,5 +543,8 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
             assert isinstance(binding, Binding)
             rows.append((self.app.get_key_display(binding), binding.description, binding.tooltip))
         rows.append(("↑ ↓ PgUp PgDn", "Move", "Rows load page by page as you scroll"))
+        rows.append(
+            ("esc", "Cancel download", "In the download's dialog (w): stop, delete the partial")
+        )
         rows.append(("ctrl+p", "Palette", "Search every command by name"))
         self.app.push_screen(KeysHelp(rows))

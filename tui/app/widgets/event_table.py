@@ -3,6 +3,10 @@
 It holds only the window's rows (see ``tui.app.paging``); the screen decides when to fetch
 pages and hands the table whole windows or single pages. It announces when its cursor or
 viewport nears an edge, so the screen can fetch the next or previous page.
+
+Its columns follow its own width (``tui.app.column_layout``): on a resize the widths are
+set again, and when the set of columns changes (Target and Area come and go) the rows of
+the window are rebuilt, which costs little for at most ``WINDOW_PAGES * PAGE_SIZE`` rows.
 """
 
 from __future__ import annotations
@@ -13,23 +17,19 @@ from datetime import tzinfo
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.events import Resize
 from textual.message import Message
 from textual.widgets import DataTable
 
-from tui.app.event_text import row_cells
+from tui.app.column_layout import COLUMNS, fit_columns
+from tui.app.event_text import column_label, row_cells
 from tui.app.paging import PageWindow
 from tui.domain.event import AuditEvent
 
-#: (key, label, width) in the order the portal shows them.
-COLUMNS = (
-    ("time", "Time", 12),
-    ("type", "Event type", 22),
-    ("area", "Area", 6),
-    ("performer", "Performer", 18),
-    ("where", "Scope", 14),
-    ("target", "Target", 20),
-    ("summary", "Summary", 60),
-)
+#: Columns before the first resize tells the real width: an 80-column terminal's.
+START_WIDTH = 79
+#: The blank cell each column leaves after its text (``ColumnText``); no cell padding.
+COLUMN_GAP = 1
 #: Fetch the next page when the cursor or viewport is this close to an edge.
 EDGE_ROWS = 25
 
@@ -62,17 +62,69 @@ class EventTable(DataTable[object]):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, EventTable.NearEdge) and message.downwards == self.downwards
 
+    DEFAULT_CSS = """
+    EventTable {
+        scrollbar-gutter: stable;
+        scrollbar-size-vertical: 1;
+    }
+    """
+
     def __init__(self, zone: tzinfo, *, id: str | None = None) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, cell_padding=1, id=id)
+        super().__init__(cursor_type="row", zebra_stripes=True, cell_padding=0, id=id)
         self.zone = zone
         self._filling = False
         self._settling = False
+        #: The window whose rows are shown (to rebuild them when the columns change).
+        self._window: PageWindow | None = None
         #: Set by the screen while the JSON pane is open.
         self.details_shown = False
 
     def on_mount(self) -> None:
-        for key, label, width in COLUMNS:
-            self.add_column(label, width=width, key=key)
+        self._set_columns(fit_columns(START_WIDTH, COLUMN_GAP))
+
+    # -- columns ------------------------------------------------------------------------
+
+    @property
+    def column_widths(self) -> dict[str, int]:
+        """Column key → width of its text (without the gap after it), as shown."""
+        return {str(key.value): column.width - COLUMN_GAP for key, column in self.columns.items()}
+
+    def on_resize(self, event: Resize) -> None:
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Lay the columns out for the table's width (cheap when nothing changes)."""
+        width = self.scrollable_content_region.width
+        if not width:
+            return  # hidden: fitted again when shown
+        wanted = fit_columns(width, COLUMN_GAP)
+        shown = self.column_widths
+        if wanted == shown:
+            return
+        if list(wanted) != list(shown):
+            self._rebuild(wanted)
+            return
+        for key, column in self.columns.items():
+            column.width = wanted[str(key.value)] + COLUMN_GAP
+        # DataTable has no public call to re-lay out existing columns (Textual 8.2.8):
+        # drop its render caches and let it recompute the virtual size when idle.
+        self._clear_caches()
+        self._require_update_dimensions = True
+        self.refresh()
+
+    def _set_columns(self, widths: dict[str, int]) -> None:
+        for key, width in widths.items():
+            self.add_column(column_label(COLUMNS[key].label), width=width + COLUMN_GAP, key=key)
+
+    def _rebuild(self, widths: dict[str, int]) -> None:
+        """New columns, same rows, same cursor and scroll position."""
+        row, offset = self.cursor_row, self.cursor_offset
+        self.clear(columns=True)
+        self._set_columns(widths)
+        if self._window is not None and not self._window.is_empty:
+            self.show_window(self._window, row, keep_offset=offset)
+
+    # -- rows ---------------------------------------------------------------------------
 
     def show_window(self, window: PageWindow, row: int = 0, keep_offset: int | None = None) -> None:
         """Replace the rows with ``window``'s and put the cursor on ``row``.
@@ -83,6 +135,7 @@ class EventTable(DataTable[object]):
         moment would ask for the wrong page.
         """
         self._settling = True
+        self._window = window
         self.clear()
         self._add(window.events(), window.erased_performers())
         row = max(0, min(row, self.row_count - 1))
@@ -99,20 +152,28 @@ class EventTable(DataTable[object]):
     def append(self, events: tuple[AuditEvent, ...], erased: frozenset[str]) -> None:
         self._add(events, erased)
 
+    def forget(self) -> None:
+        """No rows: the result is empty or cannot be shown."""
+        self._window = None
+        self.clear()
+
     def _add(self, events: Iterable[AuditEvent], erased: frozenset[str]) -> None:
+        keys = [str(key.value) for key in self.columns]
         self._filling = True
         try:
             for audit_event in events:
                 marked = audit_event.performer.mail.casefold() in erased
-                self.add_row(*row_cells(audit_event, self.zone, marked), key=audit_event.id)
+                cells = row_cells(audit_event, self.zone, marked)
+                self.add_row(*(cells[key] for key in keys), key=audit_event.id)
         finally:
             self._filling = False
         self.call_after_refresh(self._check_edges)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Enter ("Details") leaves the footer while the details follow the cursor anyway."""
+        """Enter ("Details") is offered only when there is a row to show and the details do
+        not already follow the cursor."""
         if action == "select_cursor":
-            return not self.details_shown
+            return bool(self.row_count) and not self.details_shown
         return super().check_action(action, parameters)
 
     @property
