@@ -26,7 +26,21 @@ async def _shoot(scene, folder: Path) -> Path:  # type: ignore[no-untyped-def]
         await scene.prepare(pilot)
         app.save_screenshot(filename=target.name, path=str(target.parent))
     app.store.close()
+    _preserve_spaces(target)
     return target
+
+
+def _preserve_spaces(svg: Path) -> None:
+    """Mark the picture's spaces as significant (``xml:space="preserve"``).
+
+    Rich writes each run of one style as a ``<text>`` of its own, and librsvg (behind many
+    image viewers and converters) drops a run's leading space, gluing words together
+    ("251 events· page", "⏎Details"); browsers keep it. With the attribute every renderer
+    draws the cells the terminal shows.
+    """
+    text = svg.read_text(encoding="utf-8")
+    if "xml:space=" not in text:
+        svg.write_text(text.replace("<svg ", '<svg xml:space="preserve" ', 1), encoding="utf-8")
 
 
 def main(names: list[str]) -> int:

@@ -79,6 +79,16 @@ async def _filtered(pilot: Any) -> None:
     await pilot.press("enter")
 
 
+async def _download_running(pilot: Any) -> None:
+    """The progress dialog of a download half done (shown directly: a real export's
+    progress would depend on timing)."""
+    from tui.app.widgets.download_progress import DownloadProgress
+    from tui.domain.query import Count
+
+    path = Path("/home/ops/auditlog-20261125-1200.ndjson")
+    await pilot.app.push_screen(DownloadProgress(path, "ndjson", Count(251), 120))
+
+
 @dataclass(frozen=True)
 class Scene:
     name: str
@@ -120,5 +130,6 @@ SCENES = (
     Scene("no_match", steps=_no_match),
     Scene("empty_database", seeded=False),
     Scene("database_error", broken=True),
+    Scene("download_running", steps=_download_running),
     Scene("wide_light", size=(160, 40), steps=_open_update, theme="textual-light"),
 )
