@@ -15,10 +15,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from tui.domain.access import Principal
 from tui.domain.event import AuditEvent, format_timestamp
 from tui.domain.validation import parse_event
+
+# Speed is measured by the benchmark, never asserted: no Hypothesis deadlines, which fail
+# at random on a loaded two-core machine.
+settings.register_profile("auditlog", deadline=None, print_blob=True)
+settings.load_profile("auditlog")
 
 FIXED_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 PG_URL = os.environ.get("AUDITLOG_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
