@@ -37,7 +37,7 @@ def test_bad_lines_are_reported_set_aside_and_do_not_stop_good_ones(
     assert "line 2: performer.mail: 'not-an-address' is not an e-mail address" in result.err
     assert "line 3: not valid JSON" in result.err
     assert "line 4: type: 'Incident Closed' is an incident operation" in result.err
-    assert "line 6: not valid JSON" in result.err
+    assert "line 6: not UTF-8 text: byte 0xff at offset 0 (invalid start byte)" in result.err
     assert "2 events added" in result.err and "4 rejected" in result.err
     rejects = (tmp_path / "in.ndjson.rejects").read_bytes().splitlines()
     assert rejects == [lines[1], lines[2], lines[3], lines[5]]

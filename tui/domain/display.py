@@ -13,6 +13,9 @@ fake a row, and a right-to-left override (U+202E) could make ``exe.txt`` read ``
 * line and paragraph separators (U+2028, U+2029) and lone surrogates (which a terminal
   could not even encode).
 
+``inert_json`` does the same to JSON text, with JSON's own ``\\uXXXX`` escapes, so
+``auditlog show`` prints the same data, inert.
+
 A backslash in the text is left alone, so ``\\n`` typed literally looks like an escaped
 newline; the detail view's JSON shows the difference. Rich markup is not escaped here: the
 interfaces render with ``rich.text.Text`` objects, which are literal (``[bold]`` stays text);
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 ELLIPSIS = "…"
@@ -43,6 +47,8 @@ _UNSAFE = re.compile(
     "]"
 )
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# In JSON text the newline is pretty printing (inside strings the encoder escaped it).
+_UNSAFE_IN_JSON = re.compile("(?!\n)" + _UNSAFE.pattern)
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -56,9 +62,32 @@ def inert(text: str, limit: int | None = None) -> str:
     >>> inert("Harbor Point Logistics", 10)
     'Harbor Po…'
     """
+    if limit is not None:
+        return _fitted(inert, text, limit)
     if not text.isprintable():  # printable text holds none of them: the common, quick case
         text = _UNSAFE.sub(_escape, text)
-    return text if limit is None else truncate(text, limit)
+    return text
+
+
+def inert_json(text: str) -> str:
+    """JSON text (as an encoder wrote it) with every character ``inert`` would escape written
+    as a JSON ``\\uXXXX`` escape: the same data for any JSON reader, inert on a terminal.
+
+    JSON encoders escape C0 controls but leave C1 controls, DEL, bidi overrides, zero-width
+    characters and U+2028/U+2029 raw, and each of those can act on a terminal or hide text.
+
+    >>> inert_json('{"name": "\u202egpj.exe\x9b"}')
+    '{"name": "\\\\u202egpj.exe\\\\u009b"}'
+    """
+    return _UNSAFE_IN_JSON.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def one_line(text: str, limit: int) -> str:
@@ -66,7 +95,27 @@ def one_line(text: str, limit: int) -> str:
 
     Collapsing is for reading; the detail view shows the exact text with ``inert``.
     """
-    return inert(_WHITESPACE.sub(" ", text).strip(), limit)
+    return _fitted(_collapsed, text, limit)
+
+
+def _collapsed(text: str) -> str:
+    return inert(_WHITESPACE.sub(" ", text).strip())
+
+
+def _fitted(show: Callable[[str], str], text: str, limit: int) -> str:
+    """``show(text)`` cut to ``limit`` cells, without showing all of a long text.
+
+    Both ``inert`` and ``_collapsed`` map a prefix of the text to a prefix of the result, and
+    nearly every character takes at least a cell, so a long text (a 5 MB summary) is shown
+    from a slice a little longer than the room. Only if that slice turns out too narrow
+    (long runs of spaces or combining marks) is the whole text shown and cut.
+    """
+    room = 2 * max(limit, 0) + 64
+    if len(text) > room:
+        shown = show(text[:room])
+        if cell_width(shown) > limit:
+            return truncate(shown, limit)
+    return truncate(show(text), limit)
 
 
 def cell_width(text: str) -> int:

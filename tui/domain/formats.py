@@ -10,7 +10,8 @@ The formats:
 ``ndjson``
     One ``AuditEvent.to_dict()`` JSON object per line (``orjson.dumps``), exactly what ingest
     (``tui.domain.validation.parse_event``) reads back: the lossless format, for archives and
-    for moving events between stores. The line separators U+2028, U+2029 and NEL are written
+    for moving events between stores. Read it with ``decode_json``, which keeps integers
+    beyond 64 bits exact. The line separators U+2028, U+2029 and NEL are written
     escaped (``\u2028``), so no line-splitting reader can cut an event in two.
 ``json``
     The same objects as one JSON array (``[]`` when empty), for tools that want a document.
@@ -28,6 +29,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from itertools import islice
@@ -68,6 +70,9 @@ CSV_COLUMNS: tuple[str, ...] = (
 CHUNK_EVENTS = 500
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A run of 19 digits may be an integer beyond 64 bits (2**63 has 19 digits).
+_LONG_DIGITS = re.compile("[0-9]{19}")
+_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{19}")
 
 
 def encode(format: str, events: Iterable[AuditEvent]) -> Iterator[bytes]:
@@ -104,6 +109,24 @@ def suggested_filename(format: str, now: datetime) -> str:
 def encode_event(event: AuditEvent) -> bytes:
     """One event as compact JSON (no newline): the NDJSON line, the JSON array element."""
     return _dumps(event.to_dict())
+
+
+def decode_json(data: bytes | str) -> Any:
+    """``orjson.loads(data)``, except that integers beyond 64 bits come back exact.
+
+    orjson reads such an integer as an approximate float (18446744073709551617 would become
+    1.8446744073709552e19 and be written back so); a document holding a run of 19 digits is
+    read again by the standard library, whose integers are exact. Raises what orjson raises
+    (``orjson.JSONDecodeError``: invalid UTF-8, lone surrogates, NaN, nesting beyond 1024).
+    """
+    value = orjson.loads(data)
+    long_digits = _LONG_DIGITS_BYTES if isinstance(data, bytes) else _LONG_DIGITS
+    if long_digits.search(data):  # type: ignore[arg-type]
+        try:
+            return json.loads(data)
+        except (ValueError, RecursionError):  # deeper than the standard library goes
+            return value
+    return value
 
 
 def _dumps(value: Any) -> bytes:

@@ -3,12 +3,17 @@
 Identifiers (event id, performer mail, tenant id) are strict: printable, no control
 characters, bounded length, because they are used as keys and typed on command lines.
 Free text (names, summary, details) is kept exactly as given, however hostile: rendering it
-safely is the interfaces' job, and an audit log must not rewrite evidence.
+safely is the interfaces' job, and an audit log must not rewrite evidence. For the same reason
+what cannot be kept exactly is refused rather than altered: lone surrogates (not Unicode text;
+neither database nor JSON encoder takes them), non-finite numbers (JSON has none; the encoder
+would write null), values that are not JSON, integers beyond ``MAX_INTEGER_BITS`` and
+``details`` nested deeper than ``MAX_DETAILS_DEPTH``.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,6 +29,16 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}")
 _MAIL = re.compile(r"[^\s@\x00-\x1f\x7f]{1,64}@[^\s@\x00-\x1f\x7f]{1,255}")
 #: How far ahead of the store's clock an event's timestamp may be (clock skew between hosts).
 FUTURE_TOLERANCE = timedelta(minutes=5)
+#: How deeply ``details`` may nest (``details`` itself is level 1). The store's JSON encoder
+#: (orjson) gives up at 255 levels for a whole event, in the middle of a batch; a limit well
+#: below it refuses such an event up front, with a reason, and keeps the viewer's pretty
+#: printer far from Python's recursion limit.
+MAX_DETAILS_DEPTH = 128
+#: Integers up to this many bits are kept exactly (beyond 64 bits through the standard
+#: library's JSON reader and writer); a longer integer literal ingest refuses as infinite.
+MAX_INTEGER_BITS = 1024
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_]{1,40}")
 
 
 def parse_event(raw: Any, *, now: datetime | None = None) -> AuditEvent:
@@ -53,6 +68,7 @@ def parse_event(raw: Any, *, now: datetime | None = None) -> AuditEvent:
     details = raw.get("details", {})
     if not isinstance(details, dict):
         raise EventRejected("details", f"must be a JSON object, not {_json_kind(details)}")
+    _check_json_data(details)
     if kind.is_update:
         _check_changes(details)
     if kind.is_failure:
@@ -199,9 +215,74 @@ def _text(raw: dict[str, Any], key: str, where: str, *, required: bool) -> str:
     value = raw[key]
     if not isinstance(value, str):
         raise EventRejected(where, f"must be a string, not {_json_kind(value)}")
+    _check_unicode(value, where)
     if required and not value.strip():
         raise EventRejected(where, "must not be empty")
     return value
+
+
+def _check_unicode(text: str, where: str) -> None:
+    """Refuse a lone surrogate: Python lets one into a str (``"\\ud800"``, or invalid bytes
+    in a command line), but it is not a character and cannot be encoded as UTF-8."""
+    found = None if text.isascii() else _SURROGATE.search(text)
+    if found:
+        raise EventRejected(
+            where,
+            f"holds a lone surrogate {_show(found.group())} at {found.start()}, "
+            "which is not Unicode text",
+        )
+
+
+def _check_json_data(details: dict[str, Any]) -> None:
+    """Every value in ``details`` is JSON data the store keeps exactly.
+
+    Iterative, so a hostile nesting depth cannot reach Python's recursion limit here; every
+    event read back passes here too, so the walk is kept cheap (a path is spelt out only
+    for a refusal).
+    """
+    stack: list[tuple[Any, Any, int]] = [(details, None, 1)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii():
+                _check_unicode(value, _where(path))
+        elif isinstance(value, dict | list):
+            if depth > MAX_DETAILS_DEPTH:
+                raise EventRejected("details", f"nested deeper than {MAX_DETAILS_DEPTH} levels")
+            if isinstance(value, list):
+                stack.extend((item, (path, i), depth + 1) for i, item in enumerate(value))
+                continue
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise EventRejected(_where(path), f"has a key {_show(key)}, not a string")
+                if not key.isascii():
+                    _check_unicode(key, _where(path) + " (a key)")
+                stack.append((item, (path, key), depth + 1))
+        elif value is None or isinstance(value, bool):
+            pass
+        elif isinstance(value, int):
+            if value.bit_length() > MAX_INTEGER_BITS:  # (repr() could even raise for it)
+                raise EventRejected(
+                    _where(path), f"an integer of {value.bit_length()} bits is too large to store"
+                )
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                raise EventRejected(_where(path), f"{value!r} is not a JSON number")
+        else:
+            kind = type(value).__name__
+            raise EventRejected(_where(path), f"holds a Python {kind}, not a JSON value")
+
+
+def _where(path: Any) -> str:
+    """``details.settings[2]`` from the walk's linked (parent, key) path."""
+    parts: list[str] = []
+    while path is not None:
+        path, key = path
+        if isinstance(key, int):
+            parts.append(f"[{key}]")
+        else:
+            parts.append(f".{key}" if _PLAIN_KEY.fullmatch(key) else f"[{_show(key)}]")
+    return "details" + "".join(reversed(parts))
 
 
 def _no_unknown(raw: dict[str, Any], where: str, allowed: set[str]) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, select, update
 from tui.domain.access import Principal, Role
 from tui.domain.errors import InvalidInput, NotFound
 from tui.domain.event import to_epoch_ms
+from tui.store.filters import storable
 from tui.store.schema import account_tenants, accounts
 
 _MAIL = re.compile(r"[^\s@\x00-\x1f\x7f]{1,64}@[^\s@\x00-\x1f\x7f]{1,255}")
@@ -18,7 +19,7 @@ _MAIL = re.compile(r"[^\s@\x00-\x1f\x7f]{1,64}@[^\s@\x00-\x1f\x7f]{1,255}")
 
 def load(connection: Connection, email: str) -> Principal | None:
     key = email.strip().casefold()
-    if "\x00" in key:  # cannot be stored, and PostgreSQL refuses it as a parameter
+    if not storable(key):  # NUL or invalid Unicode: no account can have it
         return None
     row = connection.execute(select(accounts).where(accounts.c.email == key)).first()
     if row is None:
@@ -42,11 +43,15 @@ def load_all(connection: Connection) -> list[Principal]:
 
 def insert(connection: Connection, principal: Principal, now: datetime) -> None:
     email = principal.email.strip().casefold()
-    if not _MAIL.fullmatch(email):
+    # isprintable, as for a performer's mail: no C1 control, bidi or zero-width character.
+    if not _MAIL.fullmatch(email) or not email.isprintable():
         raise InvalidInput(f"{principal.email!r} is not an e-mail address")
     role = Role.parse(principal.role)
     if principal.tenants and role is not Role.SUPERVISOR:
         raise InvalidInput("only Supervisor accounts are assigned tenants")
+    for value in (principal.name.replace("\x00", ""), *principal.tenants):
+        if not storable(value):
+            raise InvalidInput(f"{value!r} is not valid text (invalid bytes or NUL)")
     if load(connection, email) is not None:
         raise InvalidInput(f"the account {email} exists already")
     connection.execute(
@@ -69,6 +74,8 @@ def insert(connection: Connection, principal: Principal, now: datetime) -> None:
 def erase(connection: Connection, email: str, now: datetime) -> None:
     """Erase an account: it can no longer sign in; its events stay, attributed to it."""
     key = email.strip().casefold()
+    if not storable(key):
+        raise NotFound(f"there is no account {email!r}")
     result = connection.execute(
         update(accounts)
         .where(accounts.c.email == key)

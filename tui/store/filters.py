@@ -7,6 +7,7 @@ operator: the search means "contains this text" and nothing else.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, false, func, literal, or_, select, text, true, tuple_
@@ -17,6 +18,9 @@ from tui.domain.query import Cursor, EventQuery
 from tui.domain.search import INDEXABLE_LENGTH
 from tui.domain.timerange import retention_cutoff
 from tui.store.schema import events
+
+#: Lone surrogates: how Python reads invalid UTF-8 bytes in a command-line argument.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def conditions(
@@ -35,8 +39,7 @@ def conditions(
         where.append(events.c.area.in_(sorted(area.value for area in query.areas)))
     if query.performer:
         performer = query.performer.strip().casefold()
-        # A key with NUL cannot be stored (PostgreSQL refuses it even as a parameter).
-        where.append(events.c.performer_mail == performer if "\x00" not in performer else false())
+        where.append(events.c.performer_mail == performer if storable(performer) else false())
     where.extend(search_conditions(query.terms, dialect))
     return where
 
@@ -61,9 +64,19 @@ def scope_condition(scope: Scope) -> ColumnElement[bool]:
     return or_(*parts)
 
 
+def storable(value: str) -> bool:
+    """Whether the database could hold ``value``; user input that fails matches nothing.
+
+    NUL: PostgreSQL refuses it even as a bound parameter. A lone surrogate (invalid bytes
+    typed on a command line): neither driver can encode it. Validation keeps both out of
+    every stored key and every searchable text.
+    """
+    return "\x00" not in value and (value.isascii() or not _SURROGATE.search(value))
+
+
 def _storable_keys(keys: frozenset[str]) -> list[str]:
-    """Keys that could be stored; one with NUL matches nothing and would upset PostgreSQL."""
-    return [key for key in keys if "\x00" not in key]
+    """The keys that could be stored; the others match nothing."""
+    return [key for key in keys if storable(key)]
 
 
 def older_than(cursor: Cursor) -> ColumnElement[bool]:
@@ -81,6 +94,8 @@ def newer_than(cursor: Cursor) -> ColumnElement[bool]:
 
 def search_conditions(terms: tuple[str, ...], dialect: str) -> list[ColumnElement[bool]]:
     """Each (normalised) term occurs in the event's normalised search text."""
+    if not all(storable(term) for term in terms):
+        return [false()]  # no stored text holds a lone surrogate (normalise drops NUL)
     if dialect != "sqlite":
         return [events.c.search_text.like(f"%{_like_escaped(t)}%", escape="\\") for t in terms]
     # Too short for trigrams: instr() takes the text literally, no escaping needed.

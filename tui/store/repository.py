@@ -10,6 +10,7 @@ Both are thread-safe (an engine with a connection pool); the viewer calls them f
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -18,8 +19,9 @@ import orjson
 from sqlalchemy import Connection, Engine, delete, func, select
 
 from tui.domain.access import Principal, Scope, visible_scope
-from tui.domain.errors import AccessDenied, InvalidInput, NotFound
+from tui.domain.errors import AccessDenied, EventRejected, InvalidInput, NotFound
 from tui.domain.event import AuditEvent, TenantRef, to_epoch_ms
+from tui.domain.formats import decode_json
 from tui.domain.query import (
     PAGE_SIZE,
     AppendResult,
@@ -198,7 +200,7 @@ class AuditReader:
         """
         if limit < 1:
             raise InvalidInput("a page holds at least one event")
-        if after is not None and "\x00" in after.event_id:
+        if after is not None and not filters.storable(after.event_id):
             raise InvalidInput("that page cursor does not come from auditlog")
         with self._store._read() as connection:
             where = self._where(connection, query)
@@ -223,7 +225,7 @@ class AuditReader:
         with self._store._read() as connection:
             principal = self.current_principal(connection)
             scope = principal.allowed_scope()
-            if "\x00" in event_id:  # no stored id holds NUL; PostgreSQL refuses it as a value
+            if not filters.storable(event_id):  # no stored id could hold it
                 raise NotFound(f"no event {event_id!r} that {self.email} may see")
             body = connection.execute(
                 select(events.c.body).where(
@@ -336,8 +338,24 @@ def _event_row(audit_event: AuditEvent) -> dict[str, object]:
         "performer_name": _storable(audit_event.performer.name),
         "tenant_id": None if tenant is None else tenant.id,
         "search_text": audit_event.search_text(),
-        "body": orjson.dumps(audit_event.to_dict()).decode(),
+        "body": _body(audit_event),
     }
+
+
+def _body(audit_event: AuditEvent) -> str:
+    """The canonical JSON of the event, exactly (integers beyond 64 bits included)."""
+    document = audit_event.to_dict()
+    try:
+        return orjson.dumps(document).decode()
+    except orjson.JSONEncodeError:
+        pass
+    # orjson refuses integers beyond 64 bits, which validation allows, and whatever an event
+    # built without parse_event may hold (validation says what and where, for that event).
+    try:
+        parse_event(document)
+    except EventRejected as error:
+        raise EventRejected(error.field, f"{error.reason} (event {audit_event.id!r})") from None
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
 def _storable(label: str) -> str:
@@ -346,4 +364,4 @@ def _storable(label: str) -> str:
 
 
 def _decode(body: str) -> AuditEvent:
-    return parse_event(orjson.loads(body))
+    return parse_event(decode_json(body))

@@ -25,8 +25,10 @@ import orjson
 
 from tui.cli import exit_codes
 from tui.cli.session import open_store
+from tui.domain.display import inert
 from tui.domain.errors import EventRejected, InvalidInput
 from tui.domain.event import AuditEvent
+from tui.domain.formats import decode_json
 from tui.domain.validation import parse_event
 from tui.store.repository import AuditStore
 
@@ -100,7 +102,8 @@ def ingest(
                     _flush(store, batch, report)
                 continue
             report.rejected += 1
-            print(f"line {number}: {event_or_reason}", file=sys.stderr)
+            # The reason may quote the line (an unknown field's name): escapes must not act.
+            print(f"line {number}: {inert(event_or_reason)}", file=sys.stderr)
             if rejects_path:
                 if rejects is None:
                     rejects = stack.enter_context(Path(rejects_path).open("wb"))
@@ -125,14 +128,24 @@ def _parse(source: BinaryIO, now) -> Iterator[tuple[int, bytes, AuditEvent | str
             yield number, line, f"line longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB"
             continue
         try:
-            raw = orjson.loads(line)
+            raw = decode_json(line)
         except orjson.JSONDecodeError as error:
-            yield number, line, f"not valid JSON ({error})"
+            yield number, line, _not_json(line, error)
             continue
         try:
             yield number, line, parse_event(raw, now=now)
         except EventRejected as error:
             yield number, line, str(error)
+
+
+def _not_json(line: bytes, error: orjson.JSONDecodeError) -> str:
+    """Why ``line`` is not JSON; for bytes that are not UTF-8, which byte and where (orjson
+    says "surrogates not allowed" at column 1 for any of them)."""
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return f"not UTF-8 text: byte {line[bad.start]:#04x} at offset {bad.start} ({bad.reason})"
+    return f"not valid JSON ({error})"
 
 
 def _open_source(source: str, stack: ExitStack) -> BinaryIO:
