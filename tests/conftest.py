@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 from tui.domain.access import Principal
 from tui.domain.event import AuditEvent, format_timestamp
@@ -23,7 +23,9 @@ from tui.domain.validation import parse_event
 
 # Speed is measured by the benchmark, never asserted: no Hypothesis deadlines, which fail
 # at random on a loaded two-core machine.
-settings.register_profile("auditlog", deadline=None, print_blob=True)
+settings.register_profile(
+    "auditlog", deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile("auditlog")
 
 FIXED_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -232,7 +232,10 @@ def test_many_events_come_in_few_large_chunks(
 # -- properties -----------------------------------------------------------------------------------
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_any_demo_event_survives_ndjson(data: st.DataObject, demo_events: Any) -> None:
     events = data.draw(st.lists(st.sampled_from(demo_events), min_size=1, max_size=20))

@@ -132,6 +132,45 @@ def event_json(audit_event: AuditEvent) -> str:
     return _UNSAFE_IN_JSON.sub(_escape_unsafe, text)
 
 
+#: Above this size the pane shows long strings cut (copy still takes the whole event):
+#: laying out megabytes in a TextArea blocks the screen for seconds.
+PANE_WHOLE_LIMIT = 200_000
+#: How much of one long string the pane keeps when it has to cut.
+PANE_STRING_LIMIT = 10_000
+#: JSON highlighting grows roughly quadratically with escapes on one line (a hostile
+#: 400 KB summary took 1.7 GB), so it is only used for texts well within these bounds.
+HIGHLIGHT_LIMIT = 32_000
+HIGHLIGHT_LINE_LIMIT = 2_000
+
+
+def pane_json(audit_event: AuditEvent, whole: str) -> tuple[str, bool]:
+    """What the pane shows for ``whole`` (``event_json``) and whether anything was cut."""
+    if len(whole) <= PANE_WHOLE_LIMIT:
+        return whole, False
+    shortened = _cut_strings(audit_event.to_dict())
+    text = json.dumps(shortened, indent=2, ensure_ascii=False)
+    return _UNSAFE_IN_JSON.sub(_escape_unsafe, text), True
+
+
+def highlightable(text: str) -> bool:
+    if len(text) > HIGHLIGHT_LIMIT:
+        return False
+    return all(len(line) <= HIGHLIGHT_LINE_LIMIT for line in text.split("\n"))
+
+
+def _cut_strings(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > PANE_STRING_LIMIT:
+        hidden = len(value) - PANE_STRING_LIMIT
+        return (
+            f"{value[:PANE_STRING_LIMIT]}… [{hidden:,} more characters: c copies the whole event]"
+        )
+    if isinstance(value, dict):
+        return {key: _cut_strings(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_cut_strings(item) for item in value]
+    return value
+
+
 def change_value(value: Any, limit: int = CHANGE_VALUE_LIMIT) -> str:
     """``value`` as a JSON literal, inert, in at most ``limit`` cells.
 

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from tui.app.event_text import changes_text, event_json, title_text
+from tui.app.event_text import changes_text, event_json, highlightable, pane_json, title_text
 from tui.domain.event import AuditEvent
 
 if TYPE_CHECKING:
@@ -71,8 +71,13 @@ class JsonPane(Vertical):
         scroller.display = changes is not None
         self.query_one("#changes-text", Static).update(changes or "")
         scroller.scroll_home(animate=False)
+        shown, cut = pane_json(audit_event, self.json_text)
+        if cut:
+            title.append(" · long values cut here, c copies them whole", style="italic")
+            self.query_one("#pane-title", Static).update(title)
         editor = self._ensure_editor()
-        editor.load_text(self.json_text)
+        editor.language = "json" if highlightable(shown) else None
+        editor.load_text(shown)
         editor.scroll_home(animate=False)
         editor.move_cursor((0, 0))
         self.add_class("-open")
