@@ -14,12 +14,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.events import Key
 from textual.widgets import Button, Input, Label, OptionList, SelectionList
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from tui.app.widgets.dialog import Dialog
+from tui.app.widgets.filterable_dialog import FilterableDialog
 from tui.domain.display import one_line
 from tui.domain.query import Facet
 
@@ -27,7 +26,7 @@ HINT_MANY = "Space ticks · Enter applies (or takes the highlighted line)"
 HINT_ONE = "Enter picks the highlighted line"
 
 
-class ChoicePicker(Dialog[frozenset[str] | None]):
+class ChoicePicker(FilterableDialog[frozenset[str] | None]):
     """Space toggles (multiple) or Enter picks (single); Esc cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -86,21 +85,6 @@ class ChoicePicker(Dialog[frozenset[str] | None]):
             options.add_options([Option(self._label(f), id=f.value) for f in shown])
             if shown:
                 options.highlighted = 0
-
-    def on_key(self, event: Key) -> None:
-        search = self.query_one("#filter", Input)
-        if event.key == "down" and search.has_focus:
-            self.query_one("#choices").focus()
-            event.stop()
-            return
-        if event.is_printable and event.character not in (None, " ") and not search.has_focus:
-            search.focus()
-            search.insert_text_at_cursor(event.character or "")
-            event.stop()
-
-    @on(Input.Changed, "#filter")
-    def _filter(self, event: Input.Changed) -> None:
-        self._fill(event.value)
 
     @on(Input.Submitted, "#filter")
     def _submitted(self) -> None:

@@ -13,11 +13,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.events import Key
 from textual.widgets import Button, Input, Label, SelectionList
 from textual.widgets.selection_list import Selection
 
-from tui.app.widgets.dialog import Dialog
+from tui.app.widgets.filterable_dialog import FilterableDialog
 from tui.domain.access import Scope
 from tui.domain.display import one_line
 from tui.domain.event import TenantRef
@@ -26,7 +25,7 @@ HINT = "Space ticks · Enter applies (or takes the highlighted line)"
 PORTAL = "\x00portal"  # a value no tenant id can take (ids are printable)
 
 
-class ScopePicker(Dialog[Scope | None]):
+class ScopePicker(FilterableDialog[Scope | None]):
     """Space toggles a line, Enter in the filter box applies, Esc cancels.
 
     Enter with no shown line ticked takes the highlighted one: ``s``, type "harb", Enter.
@@ -88,21 +87,6 @@ class ScopePicker(Dialog[Scope | None]):
         choices.add_options(options)
         if options:
             choices.highlighted = 0
-
-    def on_key(self, event: Key) -> None:
-        search = self.query_one("#filter", Input)
-        if event.key == "down" and search.has_focus:
-            self.query_one("#choices").focus()
-            event.stop()
-            return
-        if event.is_printable and event.character not in (None, " ") and not search.has_focus:
-            search.focus()
-            search.insert_text_at_cursor(event.character or "")
-            event.stop()
-
-    @on(Input.Changed, "#filter")
-    def _filter(self, event: Input.Changed) -> None:
-        self._fill(event.value)
 
     @on(Input.Submitted, "#filter")
     def _submit(self) -> None:
