@@ -23,7 +23,8 @@ from pathlib import Path
 
 from terminal import Terminal, TerminalError, rss_kib
 
-HITS = re.compile(r"([\d,]+) hits? for")
+#: lnav's status: "185 hits for “word”", or with many: "Hit 27204⋯272040 for “upda⋯".
+HITS = re.compile(r"(\d[\d,]* hits?|Hit \S+(?: of \S+)?) for\s+“")
 EVENT_LINE = '{"id":"evt_'
 JQ_FILTER = 'select(.type == "Collector Updated" and .context.tenant.id == "harbor-point")'
 
@@ -102,7 +103,7 @@ def lnav(
     return result
 
 
-def _lnav_search(term: Terminal, word: str, quiet: float = 1.0, timeout: float = 300) -> float:
+def _lnav_search(term: Terminal, word: str, quiet: float = 2.0, timeout: float = 300) -> float:
     """``/word`` Enter; seconds until the hit count reached its final value."""
     term.keys("/")
     time.sleep(0.2)
@@ -110,12 +111,12 @@ def _lnav_search(term: Terminal, word: str, quiet: float = 1.0, timeout: float =
     term.keys("Enter")
     final, first_seen = None, 0.0
     deadline = started + timeout
-    marker = f"for “{word}”"
+    marker = f"“{word[:5]}"  # the word may be cut short at 80 columns
     while time.perf_counter() < deadline:
         asked = time.perf_counter()
         text = "\n".join(term.screen())
         found = HITS.search(text) if marker in text else None
-        value = found.group(1) if found else None
+        value = found.group(1) if found else None  # the whole count text, elided or not
         if value != final:
             final, first_seen = value, asked
         elif value is not None and asked - first_seen > quiet:

@@ -99,6 +99,16 @@ def psql(url: str, sql: str, timeout: float = 3600) -> str:
     return done.stdout.decode().strip()
 
 
+def existing_database(backend: str, label: str, workdir: Path, pg_server: str) -> str:
+    """The database a previous run left for ``label`` (for ``--only`` without ingest)."""
+    if backend == "sqlite":
+        path = workdir / "db" / f"{label}.sqlite3"
+        if not path.exists():
+            raise SystemExit(f"no {path}: run with ingest first")
+        return str(path)
+    return f"{pg_server}/auditlog_bench_{label}"
+
+
 def fresh_database(backend: str, label: str, workdir: Path, pg_server: str) -> str:
     if backend == "sqlite":
         path = workdir / "db" / f"{label}.sqlite3"
@@ -126,13 +136,14 @@ class Bench:
         """Run one task; a failure is noted in the table and the rest goes on."""
         log(f"{column[0]} {column[1]}: {name}")
         started = time.perf_counter()
+        failed = f"{name} failed at {column[0]} {column[1]}: "
         try:
             action()
+            # A task measured again (--merge) no longer counts as failed.
+            self.results.notes[:] = [n for n in self.results.notes if not n.startswith(failed)]
         except Exception as error:  # the benchmark must finish and say what failed
             message = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
-            self.results.note(
-                f"{name} failed at {column[0]} {column[1]}: {type(error).__name__}: {message}"
-            )
+            self.results.note(f"{failed}{type(error).__name__}: {message}")
             log(traceback.format_exc())
         log(f"{column[0]} {column[1]}: {name} done in {time.perf_counter() - started:.0f} s")
 
@@ -238,6 +249,7 @@ class Bench:
             put("page.repo.100", column, data["samples"]["page 100"])
             put("page.repo.rss", column, [data["info"]["rss_after"]["VmHWM"]])
             found["cursor"] = data["info"]["cursor_100"]
+            self.results.meta[f"cursor {column[0]} {column[1]}"] = found["cursor"]
 
         def pane() -> None:
             data = self.probe("json", url)
@@ -276,7 +288,12 @@ class Bench:
             put("json.view", column, timings.json_later)
         if timings.page_steps:
             put("page.view", column, timings.page_steps, n=len(timings.page_steps))
-            put("page.view.rss", column, [timings.rss_paged_kib.get("VmHWM", 0)])
+            before = timings.rss_before_paging_kib.get("VmHWM", 0)
+            after = timings.rss_paged_kib.get("VmHWM", 0)
+            put("page.view.rss", column, [after],
+                text=f"{report.mib(before)} → {report.mib(after)}")  # fmt: skip
+        if timings.rss_session_kib:
+            put("session.view.rss", column, [timings.rss_session_kib.get("VmHWM", 0)])
         for note in timings.notes:
             self.results.note(f"{column[0]} {column[1]}: {note}")
 
@@ -387,6 +404,9 @@ class Bench:
 
     # per size, per backend -------------------------------------------------------------
 
+    def wanted(self, task: str) -> bool:
+        return self.args.only is None or task in self.args.only
+
     def backend(self, dataset: generate.Dataset, backend: str) -> None:
         column = (dataset.label, backend)
         found: dict = {"url": None, "cursor": None}
@@ -394,15 +414,23 @@ class Bench:
         def ingest() -> None:
             found["url"] = self.ingest(dataset, column)
 
-        self.step("1. ingest", column, ingest)
+        if self.wanted("ingest"):
+            self.step("1. ingest", column, ingest)
+        else:  # the database the last full run left
+            found["url"] = existing_database(backend, dataset.label, self.workdir, self.args.pg)
         url = found["url"]
         if url is None:
             return
-        found.update(self.repository(url, column))
-        self.step("2-7. viewer in tmux", column, lambda: self.viewer(url, column))
-        self.step("6. export", column, lambda: self.export(url, dataset, column))
+        if self.wanted("repository"):
+            found.update(self.repository(url, column))
+        if self.wanted("viewer"):
+            self.step("2-7. viewer in tmux", column, lambda: self.viewer(url, column))
+        if self.wanted("export"):
+            self.step("6. export", column, lambda: self.export(url, dataset, column))
         tool = "sqlite3" if backend == "sqlite" else "psql"
-        self.step(f"floor ({tool})", column, lambda: self.floor(url, column, found["cursor"]))
+        if self.wanted("floor"):
+            cursor = found["cursor"] or self.results.meta.get(f"cursor {column[0]} {column[1]}")
+            self.step(f"floor ({tool})", column, lambda: self.floor(url, column, cursor))
 
     def peers_on_file(self, dataset: generate.Dataset) -> None:
         column = (dataset.label, "file")
@@ -435,8 +463,10 @@ class Bench:
                 count=f"{found[0].output_lines:,} events",
             )
 
-        self.step("lnav", column, lnav)
-        self.step("jq", column, jq)
+        if self.wanted("lnav"):
+            self.step("lnav", column, lnav)
+        if self.wanted("jq"):
+            self.step("jq", column, jq)
 
 
 def _number_after(prefix: str, text: str) -> int:
@@ -474,9 +504,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--with-10m", action="store_true", help="also 10M events (hours)")
     parser.add_argument("--quick", action="store_true", help="100k, 3 runs, SQLite only")
     parser.add_argument("--workdir", type=Path, default=generate.DEFAULT_WORKDIR)
+    parser.add_argument(
+        "--day",
+        default=datetime.now(UTC).strftime("%Y-%m-%d"),
+        help="the data's day, YYYY-MM-DD (default today, UTC; fixed for the whole run)",
+    )
     parser.add_argument("--pg", default=PG_SERVER, help=f"PostgreSQL server URL ({PG_SERVER})")
     parser.add_argument("--save", type=Path, help="also write the table (Markdown) here")
     parser.add_argument("--from-json", type=Path, help="only print the table of a saved run")
+    parser.add_argument(
+        "--merge", type=Path, help="add to a saved run (its raw JSON) instead of starting anew"
+    )
+    parser.add_argument(
+        "--only",
+        type=lambda text: set(text.split(",")),
+        help="only these tasks (comma-separated): ingest, repository, viewer, export, floor, "
+        "lnav, jq; without ingest the databases of the previous run are read",
+    )
     args = parser.parse_args(argv)
     if args.from_json:
         print(report.render(Results.load(args.from_json)))
@@ -493,6 +537,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 3 or (args.runs < 5 and not args.quick):
         log(f"note: {args.runs} runs; the issue asks for medians of at least 5")
     args.workdir.mkdir(parents=True, exist_ok=True)
+    if args.merge:
+        results = Results.load(args.merge)
+        results.note(
+            f"Added on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by "
+            + shlex.join(["run.py", *(argv if argv is not None else sys.argv[1:])])
+        )
+        return _merge(args, results, sizes, backends)
     results = Results()
     results.meta = report.machine(f"{args.pg}/postgres" if "postgresql" in backends else None)
     results.meta.update(
@@ -513,7 +564,7 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(args, results)
     try:
         for label in sizes:
-            dataset = generate.ensure(args.workdir, label, log=log)
+            dataset = generate.ensure(args.workdir, label, day=args.day, log=log)
             for backend in backends:
                 bench.backend(dataset, backend)
                 results.save(raw)
@@ -531,11 +582,32 @@ def main(argv: list[str] | None = None) -> int:
     table = report.render(results)
     print(table)
     if args.save:
-        args.save.write_text(
-            "# auditlog benchmark (issue 5)\n\nReproduce (from the repository root):\n\n"
-            f"```sh\n{results.meta['command']}\n```\n\n{table}"
-        )
+        _save(args.save, results, table)
     return 0
+
+
+def _merge(args: argparse.Namespace, results: Results, sizes: list[str], backends: list) -> int:
+    """Measure again into a saved run (the raw JSON is updated in place), then print it."""
+    bench = Bench(args, results)
+    for label in sizes:
+        dataset = generate.ensure(args.workdir, label, day=args.day, log=log)
+        for backend in backends:
+            bench.backend(dataset, backend)
+            results.save(args.merge)
+        bench.peers_on_file(dataset)
+        results.save(args.merge)
+    table = report.render(results)
+    print(table)
+    if args.save:
+        _save(args.save, results, table)
+    return 0
+
+
+def _save(path: Path, results: Results, table: str) -> None:
+    path.write_text(
+        "# auditlog benchmark (issue 5)\n\nReproduce (from the repository root):\n\n"
+        f"```sh\n{results.meta['command']}\n```\n\n{table}"
+    )
 
 
 def _standard_notes(results: Results) -> None:

@@ -50,6 +50,9 @@ class ViewerTimings:
     page_seconds: float | None = None
     pages: int = 0
     rss_paged_kib: dict[str, int] = field(default_factory=dict)
+    #: After the changes, searches and JSON panes of one session (tree-sitter loaded).
+    rss_session_kib: dict[str, int] = field(default_factory=dict)
+    rss_before_paging_kib: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
@@ -153,6 +156,11 @@ def measure(
             _search(term, expect, week, words, timings)
         log(f"  viewer changes and searches: {sum(map(len, timings.changes.values()))} timed")
         _json_pane(term, runs, timings)
+        timings.rss_session_kib = rss_kib(pid)
+        # Paging in a fresh viewer, so its memory says what 100 pages cost and nothing else.
+        term.stop(QUIT_KEYS)
+        pid = start_once(term, argv, None)
+        timings.rss_before_paging_kib = rss_kib(pid)
         _paging(term, expect, now, pid, timings)
     except TerminalError as error:
         timings.notes.append(f"viewer session stopped early: {str(error).splitlines()[0]}")
