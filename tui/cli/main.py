@@ -44,7 +44,9 @@ exit codes: 0 ok, 2 usage, 3 access refused, 4 bad input, 5 database unavailable
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tui.cli.commands import accounts, catalog, demo, export, ingest, purge, query, show
+    from importlib import import_module
+
+    from tui.cli.commands import VERBS
 
     parser = argparse.ArgumentParser(
         prog="auditlog",
@@ -57,8 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     shared = argparse.ArgumentParser(add_help=False)
     add_connection_options(shared, top_level=False)
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
-    for module in (demo, query, show, export, ingest, purge, accounts, catalog):
-        module.register(verbs, [shared])
+    for verb in VERBS:
+        import_module(f"tui.cli.commands.{verb}").register(verbs, [shared])
     return parser
 
 
