@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from tui.domain.catalog import Area, EventType
+from tui.domain.catalog import Area, EventType, event_type
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +79,22 @@ def to_epoch_ms(moment: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
 
 
+def parse_timestamp(text: str) -> datetime:
+    """``text`` (ISO 8601 with a zone) as a UTC moment cut to the millisecond.
+
+    Raises ``ValueError`` for text ``fromisoformat`` does not read; a naive time comes back
+    naive (the caller says why that is refused). The canonical form
+    (``YYYY-MM-DDTHH:MM:SS.mmmZ``) needs no conversion, which is most of the cost saved.
+    """
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is UTC and not moment.microsecond % 1000:
+        return moment
+    if moment.tzinfo is None:
+        return moment
+    moment = moment.astimezone(UTC)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def from_epoch_ms(ms: int) -> datetime:
     seconds, millis = divmod(ms, 1000)
     return datetime.fromtimestamp(seconds, UTC).replace(microsecond=millis * 1000)
@@ -116,6 +132,50 @@ class AuditEvent:
             for item in raw
             if isinstance(item, dict)
         )
+
+    @classmethod
+    def from_stored(cls, document: dict[str, Any]) -> AuditEvent:
+        """The event whose canonical JSON (``to_dict``) the store wrote, without validating.
+
+        For the read side: the store only holds bodies that passed ``parse_event`` on the way
+        in (tamper evidence is checked elsewhere), so checking them again on every read costs
+        time and proves nothing. The result equals ``parse_event(document)``: the same
+        strings, the same ``details`` object (big integers, nesting and NUL bytes as
+        decoded), the timestamp read the same way. Members other than the event's own (an
+        export's ``_seal``, say) are ignored. A document that is not in the canonical shape
+        (a missing member, a type outside the catalog) is handed to ``parse_event``, which
+        raises ``EventRejected`` naming the field, so a damaged body is reported, not
+        mistaken.
+        """
+        try:
+            kind = event_type(document["type"])
+            performer = document["performer"]
+            context = document["context"]
+            tenant = context["tenant"]
+            target = document["target"]
+            occurred_at = parse_timestamp(document["timestamp"])
+            if kind is not None and occurred_at.tzinfo is not None:
+                return cls(
+                    document["id"],
+                    kind,
+                    occurred_at,
+                    Performer(
+                        performer["id"], performer["mail"], performer["name"], performer["role"]
+                    ),
+                    Context(
+                        None if tenant is None else TenantRef(tenant["id"], tenant["name"]),
+                        context["source_ip"],
+                        context["user_agent"],
+                    ),
+                    Target(target["kind"], target["id"], target["name"]),
+                    document["summary"],
+                    document["details"],
+                )
+        except (KeyError, TypeError, ValueError):
+            pass
+        from tui.domain.validation import parse_event  # (validation imports this module)
+
+        return parse_event(document)
 
     def to_dict(self) -> dict[str, Any]:
         """The canonical JSON form; key order is fixed and part of the format."""
