@@ -75,6 +75,19 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """One event as the store holds it, not decoded: what exports stream.
+
+    ``body`` is the event's canonical JSON (``AuditEvent.to_dict``) in UTF-8, byte for byte
+    as stored, so an NDJSON export can write it as it is.
+    """
+
+    occurred_at_ms: int
+    event_id: str
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Count:
     """How many events match; ``capped`` when counting stopped at ``value`` (show "N+")."""
 
@@ -120,5 +133,6 @@ __all__ = [
     "Facet",
     "Facets",
     "Page",
+    "StoredEvent",
     "TenantRef",
 ]

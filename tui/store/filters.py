@@ -27,6 +27,11 @@ def conditions(
     query: EventQuery, scope: Scope, now: datetime, dialect: str
 ) -> list[ColumnElement[bool]]:
     """The WHERE clauses for ``query`` within ``scope`` (the principal's visible scope)."""
+    return [*base_conditions(query, scope, now), *search_conditions(query.terms, dialect)]
+
+
+def base_conditions(query: EventQuery, scope: Scope, now: datetime) -> list[ColumnElement[bool]]:
+    """``conditions`` without the free-text terms, which the search plan adds its own way."""
     start = max(query.time_range.start, retention_cutoff(now))
     where: list[ColumnElement[bool]] = [
         events.c.occurred_at >= to_epoch_ms(start),
@@ -40,7 +45,6 @@ def conditions(
     if query.performer:
         performer = query.performer.strip().casefold()
         where.append(events.c.performer_mail == performer if storable(performer) else false())
-    where.extend(search_conditions(query.terms, dialect))
     return where
 
 
@@ -80,9 +84,25 @@ def _storable_keys(keys: frozenset[str]) -> list[str]:
 
 
 def older_than(cursor: Cursor) -> ColumnElement[bool]:
-    """Events after ``cursor`` in newest-first order."""
-    return tuple_(events.c.occurred_at, events.c.event_id) < tuple_(
-        literal(cursor.occurred_at_ms), literal(cursor.event_id)
+    """Events after ``cursor`` in newest-first order.
+
+    The plain ``occurred_at`` bound says the same as the row value, but it is what SQLite's
+    planner takes as the end of a range on the time indexes (the row value alone leaves it
+    to a filter, which walks the rest of the range).
+    """
+    return and_(
+        events.c.occurred_at <= cursor.occurred_at_ms,
+        tuple_(events.c.occurred_at, events.c.event_id)
+        < tuple_(literal(cursor.occurred_at_ms), literal(cursor.event_id)),
+    )
+
+
+def not_older_than(cursor: Cursor) -> ColumnElement[bool]:
+    """``cursor`` itself and the events before it in newest-first order (see ``older_than``)."""
+    return and_(
+        events.c.occurred_at >= cursor.occurred_at_ms,
+        tuple_(events.c.occurred_at, events.c.event_id)
+        >= tuple_(literal(cursor.occurred_at_ms), literal(cursor.event_id)),
     )
 
 
@@ -93,11 +113,13 @@ def newer_than(cursor: Cursor) -> ColumnElement[bool]:
 
 
 def search_conditions(terms: tuple[str, ...], dialect: str) -> list[ColumnElement[bool]]:
-    """Each (normalised) term occurs in the event's normalised search text."""
+    """Each (normalised) term occurs in the event's normalised search text, through the
+    search index where the backend has one for it (every match in the whole table at once:
+    quick for a rare term, slow for a common one; see ``tui.store.search_plan``)."""
     if not all(storable(term) for term in terms):
         return [false()]  # no stored text holds a lone surrogate (normalise drops NUL)
     if dialect != "sqlite":
-        return [events.c.search_text.like(f"%{_like_escaped(t)}%", escape="\\") for t in terms]
+        return scan_conditions(terms, dialect)
     # Too short for trigrams: instr() takes the text literally, no escaping needed.
     where = [func.instr(events.c.search_text, t) > 0 for t in terms if len(t) < INDEXABLE_LENGTH]
     long_terms = [t for t in terms if len(t) >= INDEXABLE_LENGTH]
@@ -111,6 +133,24 @@ def search_conditions(terms: tuple[str, ...], dialect: str) -> list[ColumnElemen
         )
         where.append(events.c.seq.in_(matches.scalar_subquery()))
     return where
+
+
+def scan_conditions(terms: tuple[str, ...], dialect: str) -> list[ColumnElement[bool]]:
+    """The same test as ``search_conditions``, row by row, for a walk down the time index.
+
+    On PostgreSQL it is the same LIKE (whether the trigram index serves it is the planner's
+    choice); on SQLite ``instr``, which the FTS5 index does not serve.
+    """
+    if not all(storable(term) for term in terms):
+        return [false()]
+    if dialect != "sqlite":
+        return [events.c.search_text.like(f"%{_like_escaped(t)}%", escape="\\") for t in terms]
+    return [func.instr(events.c.search_text, t) > 0 for t in terms]
+
+
+def has_index_terms(terms: tuple[str, ...]) -> bool:
+    """Whether the search index can serve any of ``terms`` (trigrams need three characters)."""
+    return any(len(t) >= INDEXABLE_LENGTH for t in terms)
 
 
 def _like_escaped(term: str) -> str:

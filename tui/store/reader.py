@@ -9,17 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, LargeBinary, cast, func, select
 
 from tui.domain.access import Principal, Scope, visible_scope
 from tui.domain.errors import AccessDenied, InvalidInput, NotFound
 from tui.domain.event import AuditEvent, TenantRef
 from tui.domain.formats import decode_json
-from tui.domain.query import PAGE_SIZE, Count, Cursor, EventQuery, Facet, Facets, Page
+from tui.domain.query import PAGE_SIZE, Count, Cursor, EventQuery, Facets, Page, StoredEvent
 from tui.domain.validation import parse_event
 from tui.store import accounts as account_rows
 from tui.store import filters
+from tui.store.facet_counts import facets as facet_counts
 from tui.store.schema import events, tenants
+from tui.store.search_plan import SearchPlan
 
 if TYPE_CHECKING:
     from tui.store.repository import AuditStore
@@ -53,15 +55,7 @@ class AuditReader:
         if after is not None and not filters.storable(after.event_id):
             raise InvalidInput("that page cursor does not come from auditlog")
         with self._store._read() as connection:
-            where = self._where(connection, query)
-            if after is not None:
-                where.append(filters.older_than(after))
-            rows = connection.execute(
-                select(events.c.occurred_at, events.c.event_id, events.c.body)
-                .where(*where)
-                .order_by(events.c.occurred_at.desc(), events.c.event_id.desc())
-                .limit(limit + 1)
-            ).all()
+            rows = self._plan(connection, query).rows(_PAGE_COLUMNS, after, limit + 1)
             found = tuple(_decode(row.body) for row in rows[:limit])
             erased = account_rows.erased_among(connection, {e.performer.mail for e in found})
         next_cursor = None
@@ -91,13 +85,13 @@ class AuditReader:
     def count(self, query: EventQuery, cap: int | None = 10_000) -> Count:
         """How many events match; stops at ``cap`` so counting never outlasts the page."""
         with self._store._read() as connection:
-            where = self._where(connection, query)
-            matching = select(events.c.seq).where(*where)
-            if cap is not None:
-                matching = matching.limit(cap + 1)
-            value = connection.execute(
-                select(func.count()).select_from(matching.subquery())
-            ).scalar_one()
+            if cap is None:  # every match: the search index is the quick way to all of them
+                matching = select(events.c.seq).where(*self._where(connection, query))
+                value = connection.execute(
+                    select(func.count()).select_from(matching.subquery())
+                ).scalar_one()
+            else:
+                value = self._plan(connection, query).count(cap + 1)
         if cap is not None and value > cap:
             return Count(cap, capped=True)
         return Count(value)
@@ -105,49 +99,20 @@ class AuditReader:
     def newer_count(self, query: EventQuery, since: Cursor, cap: int = 10_000) -> int:
         """Events matching ``query`` that sort before ``since`` (arrived since a refresh)."""
         with self._store._read() as connection:
-            where = self._where(connection, query)
-            where.append(filters.newer_than(since))
-            matching = select(events.c.seq).where(*where).limit(cap)
-            return connection.execute(
-                select(func.count()).select_from(matching.subquery())
-            ).scalar_one()
+            return self._plan(connection, query, filters.newer_than(since)).count(cap)
 
     def facets(self, query: EventQuery) -> Facets:
         """Types, performers and tenants present in the query's scope and time range.
 
         The other filters are left out on purpose: a picker offers every value the user
-        could switch to, not only the ones the current filter already selects.
+        could switch to, not only the ones the current filter already selects. Counts are
+        exact (the area picker adds up the type counts); see ``tui.store.facet_counts``.
         """
         base = EventQuery(time_range=query.time_range, scope=query.scope)
         with self._store._read() as connection:
-            where = self._where(connection, base)
-            type_rows = connection.execute(
-                select(events.c.event_type, func.count())
-                .where(*where)
-                .group_by(events.c.event_type)
-                .order_by(func.count().desc(), events.c.event_type)
-            ).all()
-            performer_rows = connection.execute(
-                select(events.c.performer_mail, func.max(events.c.performer_name), func.count())
-                .where(*where)
-                .group_by(events.c.performer_mail)
-                .order_by(func.count().desc(), events.c.performer_mail)
-            ).all()
-            tenant_rows = connection.execute(
-                select(events.c.tenant_id, func.max(tenants.c.name), func.count())
-                .select_from(events.outerjoin(tenants, events.c.tenant_id == tenants.c.tenant_id))
-                .where(*where, events.c.tenant_id.is_not(None))
-                .group_by(events.c.tenant_id)
-                .order_by(func.count().desc(), events.c.tenant_id)
-            ).all()
-        return Facets(
-            types=tuple(Facet(t, t, n) for t, n in type_rows),
-            performers=tuple(
-                Facet(mail, f"{name} <{mail}>" if name else mail, n)
-                for mail, name, n in performer_rows
-            ),
-            tenants=tuple(Facet(t, name or t, n) for t, name, n in tenant_rows),
-        )
+            scope = visible_scope(self.current_principal(connection), base.scope)
+            where = filters.base_conditions(base, scope, self._store.now())
+            return facet_counts(connection, where, scope)
 
     def stream(self, query: EventQuery, batch: int = 2000) -> Iterator[AuditEvent]:
         """Every matching event, newest first, in constant memory (page by page)."""
@@ -158,6 +123,26 @@ class AuditReader:
             if page.next_cursor is None:
                 return
             after = page.next_cursor
+
+    def stored(self, query: EventQuery, batch: int = 5000) -> Iterator[StoredEvent]:
+        """Every matching event as stored (canonical JSON, not decoded), newest first.
+
+        What exports write (``tui.domain.formats.encode_stored``): no event is decoded or
+        validated again, which is most of the time ``stream`` takes. Batches of ``batch``
+        rows by keyset, each its own short read (the account re-checked, access narrowed
+        in the SQL as everywhere), so memory stays constant and no long transaction holds
+        the database.
+        """
+        after: Cursor | None = None
+        while True:
+            with self._store._read() as connection:
+                rows = self._plan(connection, query).rows(self._stored_columns(), after, batch)
+            for occurred_at, event_id, body in rows:
+                utf8 = body if type(body) is bytes else body.encode()
+                yield StoredEvent(occurred_at, event_id, utf8)
+            if len(rows) < batch:
+                return
+            after = Cursor(rows[-1].occurred_at, rows[-1].event_id)
 
     def tenants(self) -> tuple[TenantRef, ...]:
         """The tenants this account may choose in a scope picker, by name."""
@@ -175,6 +160,23 @@ class AuditReader:
         principal = self.current_principal(connection)
         scope: Scope = visible_scope(principal, query.scope)
         return filters.conditions(query, scope, self._store.now(), self._store.dialect)
+
+    def _plan(
+        self, connection: Connection, query: EventQuery, *extra: ColumnElement[bool]
+    ) -> SearchPlan:
+        """How to find ``query``'s rows (newest first), the access scope already applied."""
+        scope: Scope = visible_scope(self.current_principal(connection), query.scope)
+        base = [*filters.base_conditions(query, scope, self._store.now()), *extra]
+        return SearchPlan(connection, base, query.terms, self._store.dialect)
+
+    def _stored_columns(self) -> tuple[ColumnElement, ...]:  # type: ignore[type-arg]
+        """Time, id and body; SQLite hands the body over as its stored UTF-8 bytes."""
+        if self._store.dialect == "sqlite":
+            return (events.c.occurred_at, events.c.event_id, cast(events.c.body, LargeBinary))
+        return _PAGE_COLUMNS
+
+
+_PAGE_COLUMNS = (events.c.occurred_at, events.c.event_id, events.c.body)
 
 
 def _decode(body: str) -> AuditEvent:
