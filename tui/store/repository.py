@@ -18,6 +18,7 @@ import orjson
 from sqlalchemy import Connection, Engine, delete, func, select
 
 from tui.domain.access import Principal
+from tui.domain.chain import ChainReport
 from tui.domain.errors import EventRejected
 from tui.domain.event import AuditEvent, to_epoch_ms
 from tui.domain.query import (
@@ -26,6 +27,7 @@ from tui.domain.query import (
 from tui.domain.timerange import retention_cutoff
 from tui.domain.validation import parse_event
 from tui.store import accounts as account_rows
+from tui.store import appending, chain_purge, chain_verify
 from tui.store.engine import connect, describe, resolve_url, translated_errors
 from tui.store.migrate import ensure_current
 from tui.store.reader import AuditReader
@@ -69,6 +71,9 @@ class AuditStore:
     def now(self) -> datetime:
         return self._clock()
 
+    def _now_ms(self) -> int:
+        return to_epoch_ms(self._clock())
+
     def reader(self, email: str) -> AuditReader:
         """A reader acting as ``email``; refused for unknown, erased or unprivileged accounts."""
         reader = AuditReader(self, email)
@@ -79,7 +84,11 @@ class AuditStore:
     # -- writing -------------------------------------------------------------------------
 
     def append(self, batch: Sequence[AuditEvent]) -> AppendResult:
-        """Store a batch in one transaction; ids already held are skipped, not overwritten."""
+        """Store a batch in one transaction; ids already held are skipped, not overwritten.
+
+        The events stored become one segment of the hash chain (see ``appending``), so an
+        append is serialised against other appends for its whole transaction.
+        """
         unique: dict[str, AuditEvent] = {}
         for audit_event in batch:
             unique.setdefault(audit_event.id, audit_event)
@@ -87,16 +96,23 @@ class AuditStore:
             return AppendResult(0, 0)
         rows = [_event_row(e) for e in unique.values()]
         with self._write() as connection:
-            statement = self._insert(events).on_conflict_do_nothing(index_elements=["event_id"])
-            inserted = set(
-                connection.execute(statement.returning(events.c.event_id), rows).scalars()
-            )
+            appending.lock(connection)
+            held = appending.stored_ids(connection, list(unique))
+            if held:
+                rows = [row for row in rows if row[appending.ID] not in held]
+            if rows:
+                segment, prev_head = appending.head(connection)
+                chained, head = appending.chain_rows(rows, segment + 1, prev_head)
+                appending.insert(connection, chained)
+                appending.record_segment(
+                    connection, segment + 1, prev_head, head, len(chained), self._now_ms()
+                )
             # Names come from the events actually stored, the newest last, so that sending
             # an old batch again never renames a tenant back.
             names = {
                 e.tenant.id: e.tenant.name
                 for e in sorted(unique.values(), key=lambda e: e.occurred_at)
-                if e.tenant is not None and e.id in inserted
+                if e.tenant is not None and e.id not in held
             }
             if names:
                 upsert = self._insert(tenants)
@@ -105,16 +121,28 @@ class AuditStore:
                 )
                 named = [{"tenant_id": k, "name": _storable(v)} for k, v in sorted(names.items())]
                 connection.execute(upsert, named)
-        return AppendResult(len(inserted), len(batch) - len(inserted))
+        return AppendResult(len(rows), len(batch) - len(rows))
 
     def purge(self, *, dry_run: bool = False) -> int:
-        """Remove events past retention; returns how many were (or would be) removed."""
-        expired = events.c.occurred_at < to_epoch_ms(retention_cutoff(self.now()))
+        """Remove events past retention; returns how many were (or would be) removed.
+
+        The removed runs of chain positions are recorded as retention checkpoints in the
+        same transaction, so ``verify`` tells this purge from any other removal.
+        """
+        cutoff = to_epoch_ms(retention_cutoff(self.now()))
         if dry_run:
+            expired = events.c.occurred_at < cutoff
             with self._read() as connection:
                 return connection.execute(select(func.count()).where(expired)).scalar_one()
         with self._write() as connection:
-            return connection.execute(delete(events).where(expired)).rowcount
+            return chain_purge.purge(connection, cutoff, self._now_ms())
+
+    def verify(
+        self, email: str, *, progress: Callable[[int, int], None] | None = None
+    ) -> ChainReport:
+        """Walk the whole hash chain; Admin accounts only (see ``chain_verify``)."""
+        with self._read() as connection:
+            return chain_verify.verify(connection, email, progress)
 
     # -- accounts and settings -----------------------------------------------------------
 
@@ -168,19 +196,20 @@ class AuditStore:
     _read = _write = _transaction
 
 
-def _event_row(audit_event: AuditEvent) -> dict[str, object]:
+def _event_row(audit_event: AuditEvent) -> tuple[object, ...]:
+    """The stored columns of an event, in ``appending.COLUMNS`` order (chain fields follow)."""
     tenant = audit_event.tenant
-    return {
-        "event_id": audit_event.id,
-        "occurred_at": to_epoch_ms(audit_event.occurred_at),
-        "event_type": audit_event.type.name,
-        "area": audit_event.area.value,
-        "performer_mail": audit_event.performer.mail.casefold(),
-        "performer_name": _storable(audit_event.performer.name),
-        "tenant_id": None if tenant is None else tenant.id,
-        "search_text": audit_event.search_text(),
-        "body": _body(audit_event),
-    }
+    return (
+        audit_event.id,
+        to_epoch_ms(audit_event.occurred_at),
+        audit_event.type.name,
+        audit_event.area.value,
+        audit_event.performer.mail.casefold(),
+        _storable(audit_event.performer.name),
+        None if tenant is None else tenant.id,
+        audit_event.search_text(),
+        _body(audit_event),
+    )
 
 
 def _body(audit_event: AuditEvent) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -39,11 +40,45 @@ events = Table(
     Column("tenant_id", _Key, nullable=True),  # NULL: the portal itself
     Column("search_text", Text, nullable=False),  # tui.domain.search.normalise'd fields
     Column("body", Text, nullable=False),  # the canonical JSON of the whole event
+    # Its place in the hash chain (tui.domain.chain): hash = sha256(prev || body). Every
+    # append fills them; NULL-able only so that migration 0002 adds them without a rewrite.
+    Column("chain_segment", BigInteger, nullable=True),
+    Column("chain_position", Integer, nullable=True),
+    Column("chain_prev", LargeBinary(), nullable=True),
+    Column("chain_hash", LargeBinary(), nullable=True),
     Index("ix_events_time", "occurred_at", "event_id"),
     Index("ix_events_tenant_time", "tenant_id", "occurred_at", "event_id"),
     Index("ix_events_type_time", "event_type", "occurred_at", "event_id"),
     Index("ix_events_area_time", "area", "occurred_at", "event_id"),
     Index("ix_events_performer_time", "performer_mail", "occurred_at", "event_id"),
+    # Not unique on purpose: a time-partitioned events table cannot hold a global unique
+    # index; the verifier reports a position held twice.
+    Index("ix_events_chain", "chain_segment", "chain_position"),
+)
+
+#: One record per append (an ingest batch): the chain of segments. Appends are serialised on
+#: this table (SQLite's single writer; a table lock on PostgreSQL), so segments follow in
+#: commit order and each continues from the head of the one before.
+chain_segments = Table(
+    "chain_segments",
+    metadata,
+    Column("segment", BigInteger, primary_key=True, autoincrement=False),
+    Column("prev_head", LargeBinary(), nullable=False),
+    Column("head", LargeBinary(), nullable=False),
+    Column("event_count", Integer, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+#: What the retention purge removed, per segment and run of positions: ``anchor`` is the hash
+#: of the last event removed, i.e. the ``prev`` the kept part of the segment resumes from.
+chain_checkpoints = Table(
+    "chain_checkpoints",
+    metadata,
+    Column("segment", BigInteger, primary_key=True, autoincrement=False),
+    Column("first_position", Integer, primary_key=True, autoincrement=False),
+    Column("last_position", Integer, nullable=False),
+    Column("anchor", LargeBinary(), nullable=False),
+    Column("purged_at", BigInteger, nullable=False),
 )
 
 tenants = Table(

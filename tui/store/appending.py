@@ -1,0 +1,139 @@
+"""The hot path of ``AuditStore.append``: new events in, chained, as cheaply as the driver allows.
+
+One append is one chain segment (``tui.domain.chain``). Appends are serialised for the whole
+transaction — SQLite by ``BEGIN IMMEDIATE`` (its single writer), PostgreSQL by an EXCLUSIVE
+lock on ``chain_segments`` (readers are not blocked) — so that the ids found already stored
+are exactly the ones skipped, and each segment continues from the head committed before it.
+
+The rows go in through the DBAPI driver itself, without SQLAlchemy's per-row work and without
+RETURNING: ``executemany`` of one prepared statement on SQLite, ``COPY`` on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from hashlib import sha256
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, exc
+
+from tui.domain.chain import GENESIS
+
+#: The columns an append writes, in the order the rows below hold them.
+COLUMNS = (
+    "event_id",
+    "occurred_at",
+    "event_type",
+    "area",
+    "performer_mail",
+    "performer_name",
+    "tenant_id",
+    "search_text",
+    "body",
+    "chain_segment",
+    "chain_position",
+    "chain_prev",
+    "chain_hash",
+)
+#: Where ``event_id`` and ``body`` sit in a row (see ``repository._event_row``).
+ID, BODY = 0, 8
+
+_SQLITE_INSERT = (
+    "INSERT INTO events (event_id, occurred_at, event_type, area, performer_mail, "
+    "performer_name, tenant_id, search_text, body, chain_segment, chain_position, chain_prev, "
+    "chain_hash) VALUES "
+)
+_SQLITE_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#: Rows per multi-row INSERT: within SQLite's 32,766 parameters. One statement per row (plain
+#: executemany) would be several times slower: FTS5 flushes its pending index data at the
+#: end of every statement, so the trigram index would be written row by row.
+_SQLITE_ROWS_PER_STATEMENT = 2_000
+_PG_COPY = (
+    "COPY events (event_id, occurred_at, event_type, area, performer_mail, performer_name, "
+    "tenant_id, search_text, body, chain_segment, chain_position, chain_prev, chain_hash) "
+    "FROM STDIN"
+)
+
+
+@contextmanager
+def driver_errors(connection: Connection) -> Iterator[Any]:
+    """The DBAPI connection, its errors wrapped as SQLAlchemy's (which the store translates)."""
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        yield connection.connection.driver_connection
+    except dbapi.Error as error:
+        raise exc.DBAPIError.instance(None, None, error, dbapi.Error) from error
+
+
+def lock(connection: Connection) -> None:
+    """Take the append lock for the rest of this transaction (before any other statement)."""
+    if connection.dialect.name == "sqlite":
+        with driver_errors(connection) as driver:
+            driver.execute("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("LOCK TABLE chain_segments IN EXCLUSIVE MODE")
+
+
+def stored_ids(connection: Connection, ids: Sequence[str]) -> set[str]:
+    """Which of ``ids`` the events table holds already (one statement, whatever the count)."""
+    with driver_errors(connection) as driver:
+        if connection.dialect.name == "sqlite":
+            rows = driver.execute(
+                "SELECT event_id FROM events WHERE event_id IN (SELECT value FROM json_each(?))",
+                (orjson.dumps(list(ids)).decode(),),
+            )
+        else:
+            rows = driver.execute(
+                "SELECT event_id FROM events WHERE event_id = ANY(%s)", (list(ids),)
+            )
+        return {row[0] for row in rows}
+
+
+def head(connection: Connection) -> tuple[int, bytes]:
+    """The newest segment's number and head, or (0, GENESIS) for an empty chain."""
+    row = connection.exec_driver_sql(
+        "SELECT segment, head FROM chain_segments ORDER BY segment DESC LIMIT 1"
+    ).first()
+    return (0, GENESIS) if row is None else (int(row[0]), bytes(row[1]))
+
+
+def chain_rows(rows: list[tuple[Any, ...]], segment: int, prev: bytes) -> tuple[list, bytes]:  # type: ignore[type-arg]
+    """Each row completed with its chain fields; returns the rows and the segment's head."""
+    chained = []
+    for position, row in enumerate(rows):
+        current = sha256(prev + row[BODY].encode()).digest()
+        chained.append((*row, segment, position, prev, current))
+        prev = current
+    return chained, prev
+
+
+def insert(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
+    """Write complete rows (``COLUMNS`` order) straight through the driver."""
+    with driver_errors(connection) as driver:
+        if connection.dialect.name == "sqlite":
+            step = _SQLITE_ROWS_PER_STATEMENT
+            for start in range(0, len(rows), step):
+                part = rows[start : start + step]
+                # Only placeholders are joined into the statement; every value is bound.
+                statement = _SQLITE_INSERT + ",".join([_SQLITE_ROW] * len(part))
+                driver.execute(statement, [value for row in part for value in row])
+            return
+        with driver.cursor() as cursor, cursor.copy(_PG_COPY) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def record_segment(
+    connection: Connection, segment: int, prev_head: bytes, head_hash: bytes, count: int, now: int
+) -> None:
+    connection.exec_driver_sql(
+        "INSERT INTO chain_segments (segment, prev_head, head, event_count, created_at) "
+        + (
+            "VALUES (?, ?, ?, ?, ?)"
+            if connection.dialect.name == "sqlite"
+            else "VALUES (%s, %s, %s, %s, %s)"
+        ),
+        (segment, prev_head, head_hash, count, now),
+    )

@@ -1,0 +1,94 @@
+"""The retention purge, which keeps the hash chain verifiable.
+
+Before deleting, it records each run of consecutive chain positions it removes as a
+checkpoint ``(segment, first, last, anchor)``; ``anchor`` is the hash of the run's last event,
+the ``prev`` the kept part resumes from. A run never bridges a position that is already
+missing, so an earlier, illegitimate removal stays visible to ``verify``.
+
+The events table refuses DELETE except here (migration 0002): PostgreSQL's trigger lets it
+through when ``auditlog.purging`` is set for the transaction; SQLite's trigger calls
+``auditlog_purging()``, a function only this connection defines, for the time of the purge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import Connection
+
+from tui.store.appending import driver_errors, lock
+
+_BATCH = 2_000
+_INSERT_SQLITE = (
+    "INSERT INTO chain_checkpoints (segment, first_position, last_position, anchor, purged_at) "
+    "VALUES (?, ?, ?, ?, ?)"
+)
+_INSERT_PG = (
+    "INSERT INTO chain_checkpoints (segment, first_position, last_position, anchor, purged_at) "
+    "VALUES (%s, %s, %s, %s, %s)"
+)
+_DELETE_SQLITE = "DELETE FROM events WHERE occurred_at < ?"
+_DELETE_PG = "DELETE FROM events WHERE occurred_at < %s"
+_EXPIRED = (
+    "SELECT chain_segment, chain_position, chain_hash FROM events "
+    "WHERE occurred_at < {} AND chain_segment IS NOT NULL "
+    "ORDER BY chain_segment, chain_position"
+)
+_EXPIRED_SQLITE = _EXPIRED.format("?")
+_EXPIRED_PG = _EXPIRED.format("%(cutoff)s")
+_SQLITE_FLAG = "auditlog_purging"
+
+
+def purge(connection: Connection, cutoff_ms: int, now_ms: int) -> int:
+    """Delete events that occurred before ``cutoff_ms``; returns how many."""
+    sqlite = connection.dialect.name == "sqlite"
+    with driver_errors(connection) as driver:
+        return _purge(connection, driver, sqlite, cutoff_ms, now_ms)
+
+
+def _purge(connection: Connection, driver: Any, sqlite: bool, cutoff_ms: int, now_ms: int) -> int:
+    lock(connection)  # the append lock: no segment changes meanwhile
+    insert = _INSERT_SQLITE if sqlite else _INSERT_PG
+    pending: list[tuple[int, int, int, bytes, int]] = []
+    for segment, first, last, anchor in _runs(connection, cutoff_ms, sqlite):
+        pending.append((segment, first, last, anchor, now_ms))
+        if len(pending) >= _BATCH:
+            driver.cursor().executemany(insert, pending)
+            pending.clear()
+    if pending:
+        driver.cursor().executemany(insert, pending)
+    delete = _DELETE_SQLITE if sqlite else _DELETE_PG
+    if sqlite:
+        driver.create_function(_SQLITE_FLAG, 0, lambda: 1)
+        try:
+            return driver.execute(delete, (cutoff_ms,)).rowcount
+        finally:
+            driver.create_function(_SQLITE_FLAG, 0, None)
+    connection.exec_driver_sql("SET LOCAL auditlog.purging = 'on'")
+    with driver.cursor() as cursor:
+        cursor.execute(delete, (cutoff_ms,))
+        removed = cursor.rowcount
+    connection.exec_driver_sql("SET LOCAL auditlog.purging = 'off'")
+    return removed
+
+
+def _runs(
+    connection: Connection, cutoff_ms: int, sqlite: bool
+) -> Iterator[tuple[int, int, int, bytes]]:
+    """Runs of consecutive positions, per segment, among the events to be purged."""
+    rows = connection.exec_driver_sql(
+        _EXPIRED_SQLITE if sqlite else _EXPIRED_PG,
+        (cutoff_ms,) if sqlite else {"cutoff": cutoff_ms},
+        execution_options={"stream_results": True, "yield_per": _BATCH},
+    )
+    run: list[Any] | None = None
+    for segment, position, digest in rows:
+        if run is not None and run[0] == segment and run[2] + 1 == position:
+            run[2], run[3] = position, digest
+            continue
+        if run is not None:
+            yield run[0], run[1], run[2], bytes(run[3])
+        run = [segment, position, position, digest]
+    if run is not None:
+        yield run[0], run[1], run[2], bytes(run[3])
