@@ -10,6 +10,7 @@ code   meaning
 4      bad input: a malformed event, date or range; ingest finished but rejected lines
 5      the database cannot be reached or used
 6      not found: no such event visible to this account
+7      verify found the log (or an exported file) tampered with
 =====  =================================================================
 """
 
@@ -20,3 +21,4 @@ REFUSED = 3
 BAD_INPUT = 4
 UNAVAILABLE = 5
 NOT_FOUND = 6
+TAMPERED = 7

@@ -242,6 +242,9 @@ class ChainVerifier:
                     segment=record.segment,
                 )
             )
+            # The next segment is judged against what the events say, so one altered head
+            # is one finding.
+            self._previous_head = running
 
     def orphan(self, row: ChainRow) -> None:
         """An event outside every recorded segment: it was inserted by other means."""

@@ -3,4 +3,4 @@
 ``VERBS`` is the order ``auditlog --help`` lists them in; ``main.build_parser`` imports each.
 """
 
-VERBS = ("demo", "query", "show", "export", "ingest", "purge", "accounts", "catalog")
+VERBS = ("demo", "query", "show", "export", "ingest", "purge", "accounts", "catalog", "verify")
