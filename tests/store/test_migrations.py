@@ -201,3 +201,39 @@ def _declared(declared: MetaData, connection: Connection) -> dict[str, Any]:
             ),
         }
     return tables
+
+
+# -- upgrading a 0001 database -----------------------------------------------------------------
+
+
+def test_a_0001_database_with_events_is_chained_on_upgrade(fresh_url) -> None:
+    from tui.store import repository
+
+    engine = connect(resolve_url(fresh_url))
+    try:
+        migrate.upgrade(engine, "0001")
+        columns = "event_id, occurred_at, event_type, area, performer_mail, performer_name, "
+        columns += "tenant_id, search_text, body"
+        names = [f"c{i}" for i in range(9)]
+        insert = text(
+            f"INSERT INTO events ({columns}) VALUES ({', '.join(':' + n for n in names)})"
+        )
+        with engine.begin() as connection:
+            for n in (3, 1, 2, 0, 4):  # stored out of id order: the chain follows seq
+                row = repository._event_row(make_event(n))
+                connection.execute(insert, dict(zip(names, row, strict=True)))
+    finally:
+        engine.dispose()
+    store = AuditStore.open(fresh_url)
+    try:
+        with _on(fresh_url) as connection:
+            assert migrate.current_revision(connection) == migrate.HEAD
+        store.add_account(ADMIN)
+        report = store.verify(ADMIN.email)
+        assert report.valid and (report.events, report.segments) == (5, 1)
+        assert store.reader(ADMIN.email).get("evt_000003") == make_event(3)
+        store.append([make_event(5)])
+        report = store.verify(ADMIN.email)
+        assert report.valid and (report.events, report.segments) == (6, 2)
+    finally:
+        store.close()
