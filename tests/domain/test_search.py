@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -132,3 +134,18 @@ def test_an_event_is_found_by_every_term_of_its_own_summary(summary: str) -> Non
     if not summary.strip():
         return
     assert _found(summary, summary)
+
+
+def _full_normalise(text: str) -> str:
+    """The normalisation spelt out in full, as for any Unicode text."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", " ", folded.replace("i\u0307", "i"))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_text_is_normalised_as_any_text_is(text: str) -> None:
+    # normalise takes a shortcut for ASCII; stored text and terms must not tell the difference.
+    assert normalise(text) == _full_normalise(text)
+    assert normalise(text + "é") == _full_normalise(text + "é")

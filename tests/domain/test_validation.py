@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,9 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import FIXED_NOW, raw_event
+from tui.domain import validation
 from tui.domain.errors import EventRejected, InvalidInput
 from tui.domain.event import format_timestamp
-from tui.domain.validation import FUTURE_TOLERANCE, parse_event
+from tui.domain.validation import FUTURE_TOLERANCE, MAX_DETAILS_DEPTH, parse_event
 
 
 def refusal(raw: Any, *, now: datetime | None = FIXED_NOW) -> EventRejected:
@@ -321,3 +323,115 @@ def test_any_free_text_round_trips(
     event = parse_event(raw, now=FIXED_NOW)
     assert event.summary == summary
     assert parse_event(event.to_dict(), now=FIXED_NOW).to_dict() == event.to_dict()
+
+
+# -- an export's seal -----------------------------------------------------------------------------
+
+
+def test_an_exported_seal_beside_the_event_is_accepted_and_ignored() -> None:
+    seal = {"chain": "batch-7", "prev": "00" * 32, "hash": "ab" * 32}
+    sealed = parse_event(raw_event(1, _seal=seal), now=FIXED_NOW)
+    assert sealed == parse_event(raw_event(1), now=FIXED_NOW)
+    assert "_seal" not in sealed.to_dict()
+
+
+@pytest.mark.parametrize(
+    ("seal", "says"),
+    [("ab12", "not a string"), (None, "not null"), ([1], "not an array"), (7, "not a number")],
+)
+def test_a_seal_that_is_not_an_object_is_refused(seal: Any, says: str) -> None:
+    error = refusal(raw_event(1, _seal=seal))
+    assert error.field == "_seal"
+    assert str(error) == f"_seal: the export's seal must be an object, {says}"
+
+
+def test_a_seal_does_not_let_other_unknown_fields_in() -> None:
+    error = refusal(raw_event(1, _seal={}, severity="high"))
+    assert error.field == "severity"
+    assert refusal(raw_event(1, _Seal={})).field == "_Seal"
+    assert refusal(with_path("performer._seal", {})).field == "performer._seal"
+
+
+def test_a_time_beyond_the_calendar_in_utc_is_refused_not_a_crash() -> None:
+    for stamp in ("0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"):
+        error = refusal(raw_event(timestamp=stamp), now=None)
+        assert error.field == "timestamp"
+        assert "is out of range in UTC" in str(error)
+
+
+# -- the quick path for plain events says exactly what the full checks say ------------------------
+
+_plain_text = st.text(alphabet=st.characters(codec="utf-8"), max_size=8) | st.sampled_from(
+    ["", " ", "x", "Ada", "ada@example.com", "t_01", "203.0.113.7", "\ud800", "a\udfff"]
+)
+_values = st.none() | st.booleans() | st.integers() | _plain_text | st.floats()
+
+
+def _leaf_or_nested() -> st.SearchStrategy[Any]:
+    return st.recursive(
+        _values | st.just(2**1100) | st.just(float("nan")),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(_plain_text | st.integers(), inner, max_size=3)
+            | st.tuples(inner)
+        ),
+        max_leaves=6,
+    )
+
+
+def _verdict(check: Callable[[Any], Any], value: Any) -> tuple[str, Any]:
+    try:
+        return "ok", check(copy.deepcopy(value))
+    except EventRejected as error:
+        return "refused", (error.field, str(error))
+
+
+def _mostly(valid: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """Objects like ``valid``: each member usually as given, else any value, else missing;
+    sometimes with a member too many."""
+    members = {key: st.just(value) | st.just(value) | _values for key, value in valid.items()}
+    return st.tuples(
+        st.fixed_dictionaries(members, optional={"x": _values}),
+        st.sets(st.sampled_from(sorted(valid)), max_size=1),
+    ).map(lambda drawn: {k: v for k, v in drawn[0].items() if k not in drawn[1]})
+
+
+@given(
+    performer=_mostly({"id": "usr_1", "mail": "ada@example.com", "name": "Ada", "role": "Admin"}),
+    tenant=st.none() | _mostly({"id": "t_01", "name": "Acme"}),
+    source_ip=st.sampled_from(["203.0.113.7", "::1", "fe80::1%eth0", "10.0.0.256"]) | _values,
+    user_agent=st.just("Mozilla/5.0") | _values,
+    target=_mostly({"kind": "collector", "id": "col_1", "name": "HQ"}),
+    details=st.dictionaries(_plain_text | st.integers(), _leaf_or_nested(), max_size=3),
+)
+def test_the_quick_paths_give_the_verdicts_of_the_full_checks(
+    performer: dict[str, Any],
+    tenant: dict[str, Any] | None,
+    source_ip: Any,
+    user_agent: Any,
+    target: dict[str, Any],
+    details: dict[Any, Any],
+) -> None:
+    """Performers and contexts are remembered between events, plain targets and details take
+    a quick path; whatever the values, the verdict and the refusal's words are the full
+    checks' (asked twice, so the second answer may come from memory)."""
+    context = {"tenant": tenant, "source_ip": source_ip, "user_agent": user_agent}
+    for quick, full, value in [
+        (validation._performer, validation._check_performer, performer),
+        (validation._context, validation._check_context, context),
+        (validation._target, validation._check_target, target),
+    ]:
+        expected = _verdict(full, value)
+        assert _verdict(quick, value) == expected
+        assert _verdict(quick, value) == expected
+    if validation._plain_json(details, 1):
+        validation._check_json_data(details)  # the quick "yes" is never wrong
+
+
+def test_details_at_the_depth_limit_are_plain_and_one_deeper_are_not() -> None:
+    deepest: Any = 1
+    for _ in range(MAX_DETAILS_DEPTH - 1):
+        deepest = [deepest]
+    assert validation._plain_json({"d": deepest}, 1)
+    assert not validation._plain_json({"d": [deepest]}, 1)
+    assert refusal(raw_event(details={"d": [deepest]})).field == "details"

@@ -7,9 +7,12 @@ export → ingest round trip reproduces every event exactly.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from tui.domain.catalog import Area, EventType, event_type
 
@@ -101,8 +104,8 @@ def from_epoch_ms(ms: int) -> datetime:
 
 
 @dataclass(frozen=True, slots=True)
-class AuditEvent:
-    """One recorded action. Build it with ``tui.domain.validation.parse_event``."""
+class _EventFields:
+    """The value of an ``AuditEvent``: its fields, equality and immutability."""
 
     id: str
     type: EventType
@@ -112,6 +115,44 @@ class AuditEvent:
     target: Target
     summary: str
     details: dict[str, Any] = field(default_factory=dict)
+
+
+class AuditEvent(_EventFields):
+    """One recorded action. Build it with ``tui.domain.validation.parse_event``.
+
+    The search text and the canonical JSON are computed once, on first use, and kept with
+    the event in two slots that are not fields (not part of its value, its equality or
+    ``dataclasses.fields``). They travel with it when it is pickled, so ingest can compute
+    them in a worker process and the writer only stores them.
+    """
+
+    __slots__ = ("_json", "_search_text")
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle as plain values: the default (a state dict per nested dataclass) costs
+        several times more, and the catalog entry is looked up again by name."""
+        performer, context, target = self.performer, self.context, self.target
+        tenant = context.tenant
+        return _restore, (
+            self.id,
+            self.type.name,
+            self.occurred_at,
+            performer.id,
+            performer.mail,
+            performer.name,
+            performer.role,
+            None if tenant is None else tenant.id,
+            None if tenant is None else tenant.name,
+            context.source_ip,
+            context.user_agent,
+            target.kind,
+            target.id,
+            target.name,
+            self.summary,
+            self.details,
+            getattr(self, "_search_text", None),
+            getattr(self, "_json", None),
+        )
 
     @property
     def area(self) -> Area:
@@ -171,7 +212,7 @@ class AuditEvent:
                     document["summary"],
                     document["details"],
                 )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             pass
         from tui.domain.validation import parse_event  # (validation imports this module)
 
@@ -203,23 +244,101 @@ class AuditEvent:
 
     def search_text(self) -> str:
         """What free-text search looks through, normalised (see ``tui.domain.search``)."""
-        from tui.domain.search import normalise
+        try:
+            return self._search_text
+        except AttributeError:
+            text = _search_text(self)
+            object.__setattr__(self, "_search_text", text)
+            return text
 
-        tenant = self.context.tenant
-        parts = [
-            self.summary,
-            self.performer.mail,
-            self.performer.name,
-            self.target.name,
-            self.target.id,
-            tenant.name if tenant else "portal",
-            tenant.id if tenant else "",
-            self.context.source_ip,
-            self.type.name,
-        ]
-        # A newline between fields keeps a searched phrase from spanning two fields. Inside a
-        # field, whitespace runs become one space, as they do in search terms, so the phrase
-        # "acme corp" finds "Acme  Corp" and "Acme\tCorp".
-        # Normalising the joined text once is several times faster than field by field.
-        joined = normalise("\n".join(part.replace("\n", " ") for part in parts))
-        return "\n".join(" ".join(line.split()) for line in joined.split("\n"))
+    def canonical_json(self) -> str:
+        """``to_dict`` as compact JSON text, exactly: what the store keeps as the body.
+
+        orjson writes it, except for integers beyond 64 bits (which validation allows), for
+        which the standard library does. An event built without ``parse_event`` that holds
+        what JSON cannot (a tuple, a lone surrogate, NaN) is refused here with
+        ``EventRejected`` naming the field, as validation would.
+        """
+        try:
+            return self._json
+        except AttributeError:
+            text = _canonical_json(self.to_dict())
+            object.__setattr__(self, "_json", text)
+            return text
+
+
+def _search_text(audit_event: AuditEvent) -> str:
+    from tui.domain.search import normalise
+
+    tenant = audit_event.context.tenant
+    performer, target = audit_event.performer, audit_event.target
+    parts = [
+        audit_event.summary,
+        performer.mail,
+        performer.name,
+        target.name,
+        target.id,
+        tenant.name if tenant else "portal",
+        tenant.id if tenant else "",
+        audit_event.context.source_ip,
+        audit_event.type.name,
+    ]
+    # A newline between fields keeps a searched phrase from spanning two fields. Inside a
+    # field, whitespace runs become one space, as they do in search terms, so the phrase
+    # "acme corp" finds "Acme  Corp" and "Acme\tCorp".
+    # Normalising the joined text once is several times faster than field by field.
+    joined = normalise("\n".join([part.replace("\n", " ") for part in parts]))
+    return "\n".join([" ".join(line.split()) for line in joined.split("\n")])
+
+
+def _canonical_json(document: dict[str, Any]) -> str:
+    try:
+        return orjson.dumps(document).decode()
+    except orjson.JSONEncodeError:
+        pass
+    from tui.domain.validation import parse_event  # (validation imports this module)
+
+    parse_event(document)  # says what JSON cannot hold, and where
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def _restore(
+    event_id: str,
+    type_name: str,
+    occurred_at: datetime,
+    performer_id: str,
+    mail: str,
+    performer_name: str,
+    role: str,
+    tenant_id: str | None,
+    tenant_name: str | None,
+    source_ip: str,
+    user_agent: str,
+    target_kind: str,
+    target_id: str,
+    target_name: str,
+    summary: str,
+    details: dict[str, Any],
+    search_text: str | None,
+    canonical: str | None,
+) -> AuditEvent:
+    """An unpickled ``AuditEvent`` (see ``AuditEvent.__reduce__``)."""
+    kind = event_type(type_name)
+    if kind is None:
+        raise ValueError(f"{type_name!r} is not in the catalog")
+    tenant = None if tenant_id is None else TenantRef(tenant_id, tenant_name)  # type: ignore[arg-type]
+    restored = AuditEvent(
+        event_id,
+        kind,
+        occurred_at,
+        Performer(performer_id, mail, performer_name, role),
+        Context(tenant, source_ip, user_agent),
+        Target(target_kind, target_id, target_name),
+        summary,
+        details,
+    )
+    if search_text is not None:
+        object.__setattr__(restored, "_search_text", search_text)
+    if canonical is not None:
+        object.__setattr__(restored, "_json", canonical)
+    return restored

@@ -28,6 +28,10 @@ def normalise(text: str) -> str:
     "ı" (whose capital is "I") stays itself, so "İZMİR" would miss "İzmir" and "KADIKÖY"
     would miss "Kadıköy". Without knowing the language, every i counts as the same letter.
     """
+    if text.isascii():
+        # The same result, cheaper: ASCII is already NFKC, folds as it lowers, has no
+        # Turkish i to merge, and the only controls are C0 and DEL.
+        return _CONTROL.sub(" ", text.lower())
     folded = unicodedata.normalize("NFKC", text).casefold()
     return _CONTROL.sub(" ", folded.replace("i\u0307", "i").replace("ı", "i"))
 

@@ -15,16 +15,24 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from tui.domain.catalog import event_type, find_event_type, is_incident_operation
+from tui.domain.catalog import EventType, event_type, find_event_type, is_incident_operation
 from tui.domain.errors import EventRejected
-from tui.domain.event import AuditEvent, Context, Performer, Target, TenantRef
+from tui.domain.event import AuditEvent, Context, Performer, Target, TenantRef, parse_timestamp
 
 _TOP_LEVEL = frozenset(
     {"id", "type", "area", "timestamp", "performer", "context", "target", "summary", "details"}
 )
+#: The member an exported line carries beside the event: the hash chain's data for offline
+#: verification. Ingest accepts it (an object) and ignores it; the store seals anew.
+SEAL = "_seal"
+_PERFORMER_KEYS = frozenset({"id", "mail", "name", "role"})
+_CONTEXT_KEYS = frozenset({"tenant", "source_ip", "user_agent"})
+_TENANT_KEYS = frozenset({"id", "name"})
+_TARGET_KEYS = frozenset({"kind", "id", "name"})
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}")
 _MAIL = re.compile(r"[^\s@\x00-\x1f\x7f]{1,64}@[^\s@\x00-\x1f\x7f]{1,255}")
 #: How far ahead of the store's clock an event's timestamp may be (clock skew between hosts).
@@ -39,6 +47,10 @@ MAX_DETAILS_DEPTH = 128
 MAX_INTEGER_BITS = 1024
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_]{1,40}")
+#: Performers and contexts repeat from event to event (one person, one session); their
+#: verdicts are remembered for this many distinct values, each of at most _CACHED_CHARS.
+_CACHE_SIZE = 4096
+_CACHED_CHARS = 1024
 
 
 def parse_event(raw: Any, *, now: datetime | None = None) -> AuditEvent:
@@ -50,9 +62,8 @@ def parse_event(raw: Any, *, now: datetime | None = None) -> AuditEvent:
     """
     if not isinstance(raw, dict):
         raise EventRejected("", f"an event must be a JSON object, not {_json_kind(raw)}")
-    unknown = sorted(set(raw) - _TOP_LEVEL)
-    if unknown:
-        raise EventRejected(unknown[0], "unknown field (not part of the audit event format)")
+    if not raw.keys() <= _TOP_LEVEL:
+        _check_extra_members(raw)
 
     event_id = _identifier(raw, "id", "id")
     kind = _event_type(raw)
@@ -68,7 +79,8 @@ def parse_event(raw: Any, *, now: datetime | None = None) -> AuditEvent:
     details = raw.get("details", {})
     if not isinstance(details, dict):
         raise EventRejected("details", f"must be a JSON object, not {_json_kind(details)}")
-    _check_json_data(details)
+    if not _plain_json(details, 1):
+        _check_json_data(details)  # says what is wrong, and where
     if kind.is_update:
         _check_changes(details)
     if kind.is_failure:
@@ -78,13 +90,24 @@ def parse_event(raw: Any, *, now: datetime | None = None) -> AuditEvent:
     return AuditEvent(event_id, kind, occurred_at, performer, context, target, summary, details)
 
 
-def _event_type(raw: dict[str, Any]):
+def _check_extra_members(raw: dict[str, Any]) -> None:
+    """Refuse a member outside the format, the first by name; an object ``_seal`` may stay."""
+    for name in sorted(set(raw) - _TOP_LEVEL):
+        if name != SEAL:
+            raise EventRejected(name, "unknown field (not part of the audit event format)")
+        if not isinstance(raw[name], dict):
+            raise EventRejected(
+                name, f"the export's seal must be an object, not {_json_kind(raw[name])}"
+            )
+
+
+def _event_type(raw: dict[str, Any]) -> EventType:
     name = raw.get("type")
-    if not isinstance(name, str) or not name.strip():
-        raise EventRejected("type", "missing; every event names its type from the catalog")
-    found = event_type(name)
+    found = event_type(name) if type(name) is str else None
     if found is not None:
         return found
+    if not isinstance(name, str) or not name.strip():
+        raise EventRejected("type", "missing; every event names its type from the catalog")
     if is_incident_operation(name):
         raise EventRejected(
             "type", f"{_show(name)} is an incident operation; incidents are not audit events"
@@ -102,22 +125,46 @@ def _timestamp(raw: dict[str, Any], now: datetime | None) -> datetime:
     if not isinstance(value, str):
         raise EventRejected("timestamp", "missing; expected an ISO 8601 UTC time")
     try:
-        moment = datetime.fromisoformat(value)
+        moment = parse_timestamp(value)
     except ValueError:
         raise EventRejected(
             "timestamp", f"{_show(value)} is not an ISO 8601 time such as 2026-11-25T09:30:00.000Z"
         ) from None
+    except OverflowError:  # in UTC it would fall before year 1 or after 9999
+        raise EventRejected("timestamp", f"{_show(value)} is out of range in UTC") from None
     if moment.tzinfo is None:
         raise EventRejected("timestamp", f"{_show(value)} has no time zone; write it in UTC with Z")
-    moment = moment.astimezone(UTC)
-    moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
     if now is not None and moment > now + FUTURE_TOLERANCE:
         raise EventRejected("timestamp", f"{_show(value)} is in the future")
     return moment
 
 
 def _performer(raw: dict[str, Any]) -> Performer:
-    _no_unknown(raw, "performer", {"id", "mail", "name", "role"})
+    if raw.keys() == _PERFORMER_KEYS:
+        values = (raw["id"], raw["mail"], raw["name"], raw["role"])
+        if _cacheable(values):
+            return _known_performer(*values)
+    return _check_performer(raw)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _known_performer(performer_id: str, mail: str, name: str, role: str) -> Performer:
+    """``_check_performer`` remembered: a refusal raises, so only valid ones are kept."""
+    return _check_performer({"id": performer_id, "mail": mail, "name": name, "role": role})
+
+
+def _cacheable(values: tuple[Any, ...]) -> bool:
+    """Plain short strings, whose verdict can be remembered without holding much memory."""
+    size = 0
+    for value in values:
+        if type(value) is not str:
+            return False
+        size += len(value)
+    return size <= _CACHED_CHARS
+
+
+def _check_performer(raw: dict[str, Any]) -> Performer:
+    _no_unknown(raw, "performer", _PERFORMER_KEYS)
     mail = raw.get("mail")
     # isprintable: no C1 controls, bidi overrides or zero-width characters in an identity.
     if not isinstance(mail, str) or not _MAIL.fullmatch(mail) or not mail.isprintable():
@@ -131,7 +178,32 @@ def _performer(raw: dict[str, Any]) -> Performer:
 
 
 def _context(raw: dict[str, Any]) -> Context:
-    _no_unknown(raw, "context", {"tenant", "source_ip", "user_agent"})
+    if raw.keys() == _CONTEXT_KEYS:
+        tenant = raw["tenant"]
+        if tenant is None:
+            values: tuple[Any, ...] = (raw["source_ip"], raw["user_agent"])
+            if _cacheable(values):
+                return _known_portal_context(*values)
+        elif type(tenant) is dict and tenant.keys() == _TENANT_KEYS:
+            values = (tenant["id"], tenant["name"], raw["source_ip"], raw["user_agent"])
+            if _cacheable(values):
+                return _known_tenant_context(*values)
+    return _check_context(raw)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _known_portal_context(source_ip: str, user_agent: str) -> Context:
+    return _check_context({"tenant": None, "source_ip": source_ip, "user_agent": user_agent})
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _known_tenant_context(tenant_id: str, name: str, source_ip: str, user_agent: str) -> Context:
+    tenant = {"id": tenant_id, "name": name}
+    return _check_context({"tenant": tenant, "source_ip": source_ip, "user_agent": user_agent})
+
+
+def _check_context(raw: dict[str, Any]) -> Context:
+    _no_unknown(raw, "context", _CONTEXT_KEYS)
     if "tenant" not in raw:
         raise EventRejected("context.tenant", "missing; null for the portal, else {id, name}")
     tenant_raw = raw["tenant"]
@@ -139,7 +211,7 @@ def _context(raw: dict[str, Any]) -> Context:
     if tenant_raw is not None:
         if not isinstance(tenant_raw, dict):
             raise EventRejected("context.tenant", "must be null (the portal) or {id, name}")
-        _no_unknown(tenant_raw, "context.tenant", {"id", "name"})
+        _no_unknown(tenant_raw, "context.tenant", _TENANT_KEYS)
         tenant = TenantRef(
             id=_identifier(tenant_raw, "id", "context.tenant.id"),
             name=_text(tenant_raw, "name", "context.tenant.name", required=True),
@@ -163,7 +235,16 @@ def _context(raw: dict[str, Any]) -> Context:
 
 
 def _target(raw: dict[str, Any]) -> Target:
-    _no_unknown(raw, "target", {"kind", "id", "name"})
+    if raw.keys() == _TARGET_KEYS:
+        kind, target_id, name = raw["kind"], raw["id"], raw["name"]
+        plain = _plain_text(kind) and _plain_text(target_id) and _plain_text(name)
+        if plain and kind.strip() and name.strip():
+            return Target(kind, target_id, name)
+    return _check_target(raw)
+
+
+def _check_target(raw: dict[str, Any]) -> Target:
+    _no_unknown(raw, "target", _TARGET_KEYS)
     return Target(
         kind=_text(raw, "kind", "target.kind", required=True),
         id=_text(raw, "id", "target.id", required=False),
@@ -207,6 +288,11 @@ def _identifier(raw: dict[str, Any], key: str, where: str) -> str:
     return value
 
 
+def _plain_text(value: Any) -> bool:
+    """A ``str`` that ``_text`` would keep as it is (a lone surrogate is not)."""
+    return type(value) is str and (value.isascii() or not _SURROGATE.search(value))
+
+
 def _text(raw: dict[str, Any], key: str, where: str, *, required: bool) -> str:
     if key not in raw:
         if required:
@@ -231,6 +317,39 @@ def _check_unicode(text: str, where: str) -> None:
             f"holds a lone surrogate {_show(found.group())} at {found.start()}, "
             "which is not Unicode text",
         )
+
+
+def _plain_json(container: dict[str, Any] | list[Any], depth: int) -> bool:
+    """True when ``_check_json_data`` would accept ``container`` (at nesting ``depth``).
+
+    The common case made cheap: exact JSON types only, checked in place by recursion (bounded
+    by MAX_DETAILS_DEPTH, far below Python's limit), no path kept. Anything unusual answers
+    False, and the full walk then decides and says what is wrong and where.
+    """
+    if type(container) is dict:
+        for key in container:
+            if type(key) is not str or not (key.isascii() or not _SURROGATE.search(key)):
+                return False
+        values = container.values()
+    else:
+        values = container
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            if not value.isascii() and _SURROGATE.search(value):
+                return False
+        elif kind is dict or kind is list:
+            if depth >= MAX_DETAILS_DEPTH or not _plain_json(value, depth + 1):
+                return False
+        elif kind is int:
+            if value.bit_length() > MAX_INTEGER_BITS:
+                return False
+        elif kind is float:
+            if not math.isfinite(value):
+                return False
+        elif value is not None and kind is not bool:
+            return False
+    return True
 
 
 def _check_json_data(details: dict[str, Any]) -> None:
