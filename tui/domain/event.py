@@ -76,9 +76,12 @@ def format_timestamp(moment: datetime) -> str:
     return utc.isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def to_epoch_ms(moment: datetime) -> int:
     """Milliseconds since the epoch; the store orders and filters by this integer."""
-    delta = moment.astimezone(UTC) - datetime(1970, 1, 1, tzinfo=UTC)
+    delta = (moment if moment.tzinfo is not None else moment.astimezone(UTC)) - _EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
 
 
