@@ -9,7 +9,7 @@ import itertools
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 import pytest
@@ -22,9 +22,12 @@ from tui.domain.errors import InvalidInput
 from tui.domain.event import AuditEvent
 from tui.domain.formats import (
     CHUNK_EVENTS,
+    CHUNK_STORED,
     CSV_COLUMNS,
     FORMATS,
     encode,
+    encode_event,
+    encode_stored,
     neutralise,
     suggested_filename,
 )
@@ -271,3 +274,83 @@ def test_no_csv_cell_starts_a_formula(cell: str) -> None:
 
 def test_the_documented_examples_hold() -> None:
     assert doctest.testmod(formats).failed == 0
+
+
+# -- stored rows (what exports stream from the store) ---------------------------------------------
+
+
+class _Row(NamedTuple):
+    """A stored row as ``AuditReader.stored`` yields it (the body as the store writes it)."""
+
+    occurred_at_ms: int
+    event_id: str
+    body: bytes
+
+
+def stored(events: Any) -> list[_Row]:
+    return [_Row(0, e.id, encode_event(e)) for e in events]
+
+
+def export_stored(format: str, events: Any) -> bytes:
+    return b"".join(encode_stored(format, stored(events)))
+
+
+def _awkward_events() -> list[AuditEvent]:
+    tenant = {"id": "t_9", "name": "=cmd|' /C calc'!A0"}
+    return [
+        make_event(0, summary="one\u2028two\u2029three\x85four\nfive\rsix"),
+        make_event(1, details={"serial": 2**70, "name": "ü", "nested": {"a": [1, {"b": None}]}}),
+        make_event(2, summary='=HYPERLINK("http://x")', tenant=None),
+        make_event(
+            3, summary="+1", context={"tenant": tenant, "source_ip": "::1", "user_agent": "@x"}
+        ),
+        make_event(4, summary="\x1b]52;c;ZXZpbA==\x07[bold]x[/] \u202eexe.txt \x00 end"),
+        make_event(5, summary="東京 🚀 “quoted” — dash"),
+    ]
+
+
+@pytest.mark.parametrize("format", FORMATS)
+@pytest.mark.parametrize("count", [0, 1, 6, CHUNK_STORED, CHUNK_STORED + 1])
+def test_stored_rows_export_byte_for_byte_what_events_do(format: str, count: int) -> None:
+    events = [*_awkward_events(), *(make_event(n % 50) for n in range(max(0, count - 6)))]
+    events = events[:count]
+    assert export_stored(format, events) == export(format, events)
+
+
+@settings(max_examples=60)
+@given(
+    summary=st.text(min_size=1).filter(str.strip),
+    details=st.dictionaries(
+        st.text(), st.text() | st.integers(-(2**80), 2**80) | st.none(), max_size=3
+    ),
+)
+def test_any_stored_event_exports_like_the_event(summary: str, details: Any) -> None:
+    event = parse_event(raw_event(summary=summary, details=details), now=FIXED_NOW)
+    for format in FORMATS:
+        assert export_stored(format, [event]) == export(format, [event])
+
+
+def test_stored_line_separators_cannot_split_a_line() -> None:
+    data = export_stored("ndjson", _awkward_events())
+    assert len(data.decode("utf-8").splitlines()) == len(_awkward_events())
+
+
+def test_stored_csv_cells_cannot_become_formulas() -> None:
+    for row in csv_rows(export_stored("csv", _awkward_events()))[1:]:
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)
+
+
+def test_stored_rows_are_read_lazily_and_an_unknown_format_at_once() -> None:
+    read = 0
+
+    def rows() -> Iterator[_Row]:
+        nonlocal read
+        for n in itertools.count():
+            read += 1
+            yield stored([make_event(n % 10)])[0]
+
+    with pytest.raises(InvalidInput, match="unknown export format"):
+        encode_stored("xml", rows())
+    assert read == 0
+    assert next(encode_stored("ndjson", rows()))
+    assert read <= CHUNK_STORED + 1

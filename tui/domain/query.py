@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Protocol
 
 from tui.domain.access import Scope
 from tui.domain.catalog import Area
@@ -74,17 +75,21 @@ class Page:
     erased_performers: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
-class StoredEvent:
+class StoredEvent(Protocol):
     """One event as the store holds it, not decoded: what exports stream.
 
     ``body`` is the event's canonical JSON (``AuditEvent.to_dict``) in UTF-8, byte for byte
-    as stored, so an NDJSON export can write it as it is.
+    as stored, so an NDJSON export can write it as it is. A protocol, not a class: the store
+    hands over its own result rows, since a million objects made only to be taken apart
+    again would cost about as much as the rest of an export.
     """
 
-    occurred_at_ms: int
-    event_id: str
-    body: bytes
+    @property
+    def occurred_at_ms(self) -> int: ...
+    @property
+    def event_id(self) -> str: ...
+    @property
+    def body(self) -> bytes: ...
 
 
 @dataclass(frozen=True, slots=True)
