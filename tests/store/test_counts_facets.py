@@ -10,7 +10,7 @@ from tests.conftest import ADMIN, SUPERVISOR, make_event
 from tests.store.conftest import days, typed_event, window
 from tui.domain.access import Scope
 from tui.domain.catalog import Area
-from tui.domain.query import Count, Facet
+from tui.domain.query import Count, EventQuery, Facet
 from tui.domain.timerange import RangePreset, TimeRange
 
 
@@ -93,8 +93,6 @@ def _mixed():  # type: ignore[no-untyped-def]
 
 
 def last_7_days(clock, **filters):  # type: ignore[no-untyped-def]
-    from tui.domain.query import EventQuery
-
     return EventQuery(time_range=TimeRange.last(RangePreset.LAST_7D, clock.now), **filters)
 
 
@@ -169,3 +167,52 @@ def test_a_performer_without_a_name_is_labelled_by_mail(store, admin, clock) -> 
     nameless = {"id": "usr_x", "mail": "x@example.com", "role": "Admin"}
     store.append([make_event(1, performer=nameless)])
     assert [f.label for f in admin.facets(window(clock)).performers] == ["x@example.com"]
+
+
+def test_a_performer_is_labelled_with_the_name_on_their_newest_visible_event(
+    store, admin, clock
+) -> None:
+    """Names change; the picker shows the newest one this account may see in the range."""
+    pat = {"id": "usr_pat", "mail": "pat@example.com", "role": "Admin"}
+    store.append(
+        [
+            make_event(1, performer={**pat, "name": "Pat Old"}, age=days(3), tenant="t_01"),
+            make_event(2, performer={**pat, "name": "Pat New"}, age=days(2), tenant="t_01"),
+            make_event(3, performer={**pat, "name": "Pat Elsewhere"}, age=days(1), tenant="t_02"),
+            make_event(4, performer={**pat, "name": "Pat Older"}, age=days(30), tenant=None),
+        ]
+    )
+
+    def label(reader, query) -> str:  # type: ignore[no-untyped-def]
+        return next(f.label for f in reader.facets(query).performers if f.value == pat["mail"])
+
+    assert label(admin, last_7_days(clock)) == "Pat Elsewhere <pat@example.com>"
+    supervisor = store.reader(SUPERVISOR.email)
+    assert label(supervisor, last_7_days(clock)) == "Pat New <pat@example.com>"
+    assert label(supervisor, window(clock)) == "Pat New <pat@example.com>"
+    month_ago = TimeRange(clock.now - days(40), clock.now - days(20))
+    assert label(admin, EventQuery(time_range=month_ago)) == "Pat Older <pat@example.com>"
+    counts = {f.value: f.count for f in supervisor.facets(window(clock)).performers}
+    assert counts[pat["mail"]] == 3  # t_02 is not the supervisor's
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [Scope.all(), Scope.of_tenants({"t_01", "t_02"}, portal=True), Scope.of_tenants({"t_03"})],
+    ids=["everything", "two tenants and the portal", "one tenant"],
+)
+def test_facets_count_exactly_what_a_full_count_finds(store, admin, clock, scope) -> None:
+    """Each facet's count is the count of its filter, whichever plan the scope takes."""
+    store.append(_mixed())
+    query = window(clock, scope=scope)
+    facets = admin.facets(query)
+    assert facets.types
+    for facet in facets.types:
+        expected = admin.count(query.with_changes(types=frozenset({facet.value})), cap=None)
+        assert facet.count == expected.value
+    for facet in facets.performers:
+        expected = admin.count(query.with_changes(performer=facet.value), cap=None)
+        assert facet.count == expected.value
+    for facet in facets.tenants:
+        expected = admin.count(query.with_changes(scope=Scope.of_tenants({facet.value})), None)
+        assert facet.count == expected.value
