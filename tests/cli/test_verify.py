@@ -14,6 +14,22 @@ from tui.domain.chain import ExportSealer
 from tui.store.engine import connect, resolve_url
 
 
+@pytest.fixture(autouse=True)
+def _no_earlier_chain(backend: str, db_url: str) -> None:
+    """This process's PostgreSQL schema may hold an earlier test's chain records (the shared
+    fixture empties the events, not the chain tables): start from none."""
+    if backend != "postgresql":
+        return
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        if inspect(connection).has_table("chain_segments"):
+            for table in ("chain_checkpoints", "chain_segments", "events"):
+                connection.execute(text(f"DELETE FROM {table}"))
+    engine.dispose()
+
+
 @pytest.fixture
 def sealed(seeded: Run, db_url: str, tmp_path: Path) -> Path:
     """The seeded events as an export seals them (in time order, newest first)."""
