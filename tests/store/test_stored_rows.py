@@ -18,7 +18,7 @@ from tests.conftest import ADMIN, SUPERVISOR, make_event
 from tests.store.conftest import ERASED_ADMIN, ids, newest_first, window
 from tui.domain.errors import AccessDenied
 from tui.domain.event import AuditEvent
-from tui.domain.formats import FORMATS, encode, encode_stored
+from tui.domain.formats import FORMATS, encode, encode_event, encode_stored
 from tui.domain.validation import parse_event
 from tui.store.search_plan import Tuning
 
@@ -67,7 +67,8 @@ def test_stored_rows_are_the_streamed_events_in_order(filled, clock, batch) -> N
     assert [(r.event_id, r.occurred_at_ms) for r in rows] == [
         (e.id, int(e.occurred_at.timestamp() * 1000)) for e in newest_first(EVENTS)
     ]
-    assert all(type(r.body) is bytes for r in rows)
+    bodies = [r.body.encode() if isinstance(r.body, str) else r.body for r in rows]
+    assert bodies == [encode_event(e) for e in newest_first(EVENTS)]  # as stored, exactly
 
 
 @pytest.mark.parametrize("format", FORMATS)

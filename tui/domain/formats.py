@@ -244,21 +244,24 @@ def _csv_row(event: AuditEvent) -> list[str]:
     return [neutralise(cell) for cell in cells]
 
 
-def _stored_chunks(rows: Iterator[StoredEvent]) -> Iterator[list[bytes]]:
-    while batch := [row.body for row in islice(rows, CHUNK_STORED)]:
-        yield batch
+def _stored_chunks(rows: Iterator[StoredEvent], separator: bytes) -> Iterator[bytes]:
+    """The bodies of ``CHUNK_STORED`` rows at a time joined by ``separator``, as UTF-8."""
+    while bodies := [row.body for row in islice(rows, CHUNK_STORED)]:
+        if type(bodies[0]) is str:  # text from the driver: one encode for the whole chunk
+            yield separator.decode().join(bodies).encode()  # type: ignore[arg-type]
+        else:
+            yield separator.join(bodies)  # type: ignore[arg-type]
 
 
 def _stored_ndjson(rows: Iterator[StoredEvent]) -> Iterator[bytes]:
-    for bodies in _stored_chunks(rows):
-        bodies.append(b"")
-        yield _escape_line_breaks(b"\n".join(bodies))
+    for chunk in _stored_chunks(rows, b"\n"):
+        yield _escape_line_breaks(chunk + b"\n")
 
 
 def _stored_json(rows: Iterator[StoredEvent]) -> Iterator[bytes]:
     separator = b"[\n"
-    for bodies in _stored_chunks(rows):
-        yield separator + _escape_line_breaks(b",\n".join(bodies))
+    for chunk in _stored_chunks(rows, b",\n"):
+        yield separator + _escape_line_breaks(chunk)
         separator = b",\n"
     yield b"[]\n" if separator == b"[\n" else b"\n]\n"
 
@@ -267,7 +270,7 @@ def _stored_csv(rows: Iterator[StoredEvent]) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for bodies in _stored_chunks(rows):
+    while bodies := [row.body for row in islice(rows, CHUNK_STORED)]:
         writer.writerows([_csv_cells(decode_json(body)) for body in bodies])
         yield _drain(buffer)
     if buffer.tell():

@@ -78,10 +78,11 @@ class Page:
 class StoredEvent(Protocol):
     """One event as the store holds it, not decoded: what exports stream.
 
-    ``body`` is the event's canonical JSON (``AuditEvent.to_dict``) in UTF-8, byte for byte
-    as stored, so an NDJSON export can write it as it is. A protocol, not a class: the store
-    hands over its own result rows, since a million objects made only to be taken apart
-    again would cost about as much as the rest of an export.
+    ``body`` is the event's canonical JSON (``AuditEvent.to_dict``) exactly as stored: UTF-8
+    bytes, or text where the database driver hands text over (PostgreSQL), so that an
+    NDJSON export writes it as it is and encodes a whole chunk at once. A protocol, not a
+    class: the store hands over its own result rows, since a million objects made only to
+    be taken apart again would cost about as much as the rest of an export.
     """
 
     @property
@@ -89,7 +90,7 @@ class StoredEvent(Protocol):
     @property
     def event_id(self) -> str: ...
     @property
-    def body(self) -> bytes: ...
+    def body(self) -> bytes | str: ...
 
 
 @dataclass(frozen=True, slots=True)

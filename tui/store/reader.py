@@ -168,11 +168,10 @@ class AuditReader:
         return SearchPlan(connection, base, query.terms, self._store.dialect)
 
     def _stored_columns(self) -> tuple[ColumnElement, ...]:  # type: ignore[type-arg]
-        """``StoredEvent``'s columns; the body as the UTF-8 bytes the database holds."""
+        """``StoredEvent``'s columns; SQLite hands the body over as its stored UTF-8 bytes."""
+        body = events.c.body
         if self._store.dialect == "sqlite":
-            body = cast(events.c.body, LargeBinary)
-        else:
-            body = func.convert_to(events.c.body, "UTF8")
+            body = cast(body, LargeBinary)
         return (events.c.occurred_at.label("occurred_at_ms"), events.c.event_id, body.label("body"))
 
 
