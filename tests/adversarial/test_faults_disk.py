@@ -52,9 +52,6 @@ def filled(db_url: str, tmp_path: Path) -> str:
     return db_url
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG: an OSError writing the export escapes main() as a traceback"
-)
 def test_an_export_that_runs_out_of_disk_says_so_and_leaves_no_file(
     filled: str, tmp_path: Path
 ) -> None:
@@ -73,9 +70,6 @@ def test_an_export_that_runs_out_of_disk_says_so_and_leaves_no_file(
     assert len(target.read_bytes().splitlines()) == EVENTS
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG: an OSError writing the export escapes main() as a traceback"
-)
 def test_an_export_into_a_folder_that_may_not_be_written_says_so(
     filled: str, tmp_path: Path
 ) -> None:

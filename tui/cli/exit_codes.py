@@ -7,7 +7,8 @@ code   meaning
 1      an unexpected error (a bug: please report it with the message)
 2      usage error: unknown option, missing argument (argparse's own code)
 3      access refused: unknown, erased or unprivileged account, or a tenant not assigned
-4      bad input: a malformed event, date or range; ingest finished but rejected lines
+4      bad input: a malformed event, date or range; an output file that cannot be
+       written; ingest finished but rejected lines
 5      the database cannot be reached or used
 6      not found: no such event visible to this account
 7      verify found the log (or an exported file) tampered with

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from tui.domain.display import cell_width, one_line
+from tui.domain.errors import OutputUnwritable
 from tui.domain.event import AuditEvent
 from tui.domain.formats import encode
 
@@ -25,22 +26,38 @@ TABLE_COLUMNS = ("TIME", "TYPE", "PERFORMER", "SCOPE", "TARGET", "SUMMARY")
 
 @contextmanager
 def destination(path: str | None) -> Iterator[BinaryIO]:
-    """stdout for None or "-", else an atomically replaced file."""
+    """stdout for None or "-", else an atomically replaced file.
+
+    A file that cannot be written (disk full, too large, a folder that refuses it) ends as
+    ``OutputUnwritable`` naming the path and the system's reason, with no partial file left.
+    """
     if path in (None, "-"):
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
     target = Path(path).expanduser()
-    fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    try:
+        fd, partial = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".partial", dir=target.parent
+        )
+    except OSError as error:
+        raise _unwritable(target, error) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(partial, target)
+    except OSError as error:
+        Path(partial).unlink(missing_ok=True)
+        raise _unwritable(target, error) from None
     except BaseException:
         Path(partial).unlink(missing_ok=True)
         raise
+
+
+def _unwritable(target: Path, error: OSError) -> OutputUnwritable:
+    return OutputUnwritable(f"cannot write {target}: {error.strerror or error}")
 
 
 def write_events(

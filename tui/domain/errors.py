@@ -32,6 +32,13 @@ class RangeRefused(InvalidInput):
     """A time range that cannot be used (reversed, or reaching past retention)."""
 
 
+class OutputUnwritable(InvalidInput):
+    """An output file that cannot be written (disk full, file too large, no permission).
+
+    A kind of bad input: the path the user gave cannot take the data; another path can.
+    """
+
+
 class NotFound(AuditLogError):
     """No such event, or none that this principal may see (the two are indistinguishable)."""
 
