@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 
 import orjson
+import pytest
 
 from tests.cli.conftest import Run
 from tests.conftest import ADMIN, raw_event
 from tui.cli import exit_codes
+from tui.cli.ingest_lines import blocks
 
 
 def _write(path: Path, lines: list[bytes]) -> Path:
@@ -78,3 +81,77 @@ def test_export_then_ingest_round_trip_loses_nothing(seeded: Run, tmp_path: Path
     seeded("accounts", "add", ADMIN.email, "--name", "Ada", "--role", "Admin", "--db", str(other))
     seeded("export", "--as", ADMIN.email, "--db", str(other), "--output", str(again))
     assert again.read_bytes() == exported.read_bytes()
+
+
+def _mixed_lines() -> list[bytes]:
+    bad_mail = raw_event(2)
+    bad_mail["performer"]["mail"] = "not-an-address"
+    good = [orjson.dumps(raw_event(n, tenant=f"t_{n % 3}")) for n in range(10, 60)]
+    return [
+        orjson.dumps(raw_event(1)),
+        orjson.dumps(bad_mail),
+        b'{"id": "evt_x", "type": ',
+        *good[:25],
+        b"",
+        b"\xff\xfe not utf-8",
+        *good[25:],
+        orjson.dumps(raw_event(7)),
+    ]
+
+
+@pytest.fixture(params=["serial", "worker"])
+def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Ingest as it runs for a small file, and with its worker process and tiny blocks."""
+    if request.param == "worker":
+        monkeypatch.setattr("tui.cli.commands.ingest.PARALLEL_MIN_BYTES", 0)
+        monkeypatch.setattr("tui.cli.ingest_lines.BLOCK_BYTES", 300)
+    return request.param
+
+
+def test_the_worker_process_changes_nothing_a_user_sees(
+    run: Run, tmp_path: Path, mode: str
+) -> None:
+    lines = _mixed_lines()
+    source = _write(tmp_path / "in.ndjson", lines)
+    result = run("ingest", str(source), "--batch-size", "9")
+    assert result.code == exit_codes.BAD_INPUT
+    reported = [line for line in result.err.splitlines() if line.startswith("line ")]
+    assert [line.split(":")[0] for line in reported] == ["line 2", "line 3", "line 30"]
+    assert "56 lines read, 52 events added, 0 already present, 3 rejected" in result.err
+    rejects = (tmp_path / "in.ndjson.rejects").read_bytes()
+    assert rejects == lines[1] + b"\n" + lines[2] + b"\n" + lines[29] + b"\n"
+    run("accounts", "add", ADMIN.email, "--name", "Ada", "--role", "Admin")
+    shown = run("query", "--as", ADMIN.email, "--format", "ndjson", "--limit", "100")
+    assert len(shown.lines()) == 52
+    assert "0 events added, 52 already present" in run("ingest", str(source)).err
+
+
+def test_an_interrupted_ingest_keeps_whole_batches_and_a_rerun_completes_it(
+    run: Run, tmp_path: Path, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = _write(tmp_path / "in.ndjson", [orjson.dumps(raw_event(n)) for n in range(40)])
+
+    def interrupted(stream, size=None):  # type: ignore[no-untyped-def]
+        for count, block in enumerate(blocks(stream, 1500)):
+            if count == 4:
+                raise KeyboardInterrupt  # Ctrl-C, part way through the file
+            yield block
+
+    with monkeypatch.context() as patch:
+        patch.setattr("tui.cli.commands.ingest.blocks", interrupted)
+        stopped = run("ingest", str(source), "--batch-size", "6")
+    assert stopped.code == 130 and "interrupted" in stopped.err
+    assert multiprocessing.active_children() == []  # the worker is gone too
+    again = run("ingest", str(source))
+    added = int(again.err.split(" events added")[0].rsplit(" ", 1)[1].replace(",", ""))
+    assert (40 - added) % 6 == 0 and 0 < 40 - added < 40  # only whole batches landed before
+    assert f"{40 - added} already present" in again.err
+
+
+def test_an_exported_line_with_its_seal_is_ingested(run: Run, tmp_path: Path) -> None:
+    sealed = raw_event(1) | {"_seal": {"segment": 3, "hash": "ab" * 32}}
+    broken = raw_event(2) | {"_seal": "ab" * 32}
+    source = _write(tmp_path / "in.ndjson", [orjson.dumps(sealed), orjson.dumps(broken)])
+    result = run("ingest", str(source))
+    assert "1 events added" in result.err
+    assert "line 2: _seal: the export's seal must be an object, not a string" in result.err

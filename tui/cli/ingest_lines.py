@@ -46,12 +46,14 @@ class ParsedBlock(NamedTuple):
     last_line: int
 
 
-def blocks(source: BinaryIO, size: int = BLOCK_BYTES) -> Iterator[tuple[int, bytes]]:
+def blocks(source: BinaryIO, size: int | None = None) -> Iterator[tuple[int, bytes]]:
     """``(number of its first line, whole lines)`` for each block of ``source``.
 
-    A block holds at least ``size`` bytes (but the last) and ends with a newline (but the
-    last, when the input does not). A line longer than a block makes its block longer.
+    A block holds at least ``size`` bytes (default ``BLOCK_BYTES``; but the last) and ends
+    with a newline (but the last, when the input does not). A line longer than a block makes
+    its block longer.
     """
+    size = size or BLOCK_BYTES
     number = 1
     pending: list[bytes] = []
     while data := source.read(size):
