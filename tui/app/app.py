@@ -13,6 +13,8 @@ from tui.app.commands import AuditLogCommands
 from tui.app.screens.audit_log import AuditLogScreen
 
 if TYPE_CHECKING:
+    from tui.app.opening import Opening
+    from tui.domain.errors import AuditLogError
     from tui.store.repository import AuditReader, AuditStore
 
 DARK, LIGHT = "textual-dark", "textual-light"
@@ -22,7 +24,8 @@ class AuditLogApp(App[None]):
     """The audit log viewer, reading ``store`` as ``reader`` (an e-mail or an opened reader).
 
     ``clock`` anchors the date ranges (default: the store's clock); ``zone`` is the zone in
-    which times are shown and custom dates are read.
+    which times are shown and custom dates are read. ``AuditLogApp.opening`` makes a viewer
+    that opens its store itself, after the first frame (the command line's way).
     """
 
     TITLE = "Audit Log"
@@ -35,18 +38,61 @@ class AuditLogApp(App[None]):
 
     def __init__(
         self,
-        store: AuditStore,
-        reader: str | AuditReader,
+        store: AuditStore | None,
+        reader: str | AuditReader | None,
         clock: Callable[[], datetime] | None = None,
         zone: tzinfo = UTC,
+        *,
+        opening: Opening | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.reader_or_email = reader
-        self.email = reader if isinstance(reader, str) else reader.email
-        self.clock = clock or store.now
+        if isinstance(reader, str) or reader is None:
+            self.email = reader or ""
+        else:
+            self.email = reader.email
+        self._clock = clock
         self.zone = zone
         self.theme = DARK
+        #: How to open the store (in a worker, once the frame is up) when none was given.
+        self.open_with = opening
+        #: What ended a viewer made by ``opening`` before it could show anything.
+        self.failed_to_open: AuditLogError | None = None
+
+    @classmethod
+    def opening(cls, opening: Opening, *, zone: tzinfo = UTC) -> AuditLogApp:
+        """A viewer on a store not opened yet: ``opening.open`` runs after the first frame."""
+        return cls(None, opening.email, zone=zone, opening=opening)
+
+    def clock(self) -> datetime:
+        """Now, as the store's clock says (the system's UTC clock until it is open)."""
+        if self._clock is not None:
+            return self._clock()
+        return self.store.now() if self.store is not None else datetime.now(UTC)
+
+    @property
+    def label(self) -> str:
+        """The database's name for the header ("" until it is known)."""
+        if self.store is not None:
+            return self.store.label
+        return (self.open_with.label if self.open_with else None) or ""
+
+    def connect(self, who: str | AuditReader | None) -> AuditReader:
+        """The reader (opening the store first when needed). Runs in a worker thread."""
+        if not isinstance(who, str) and who is not None:
+            return who
+        if self.open_with is not None:
+            store, email = self.open_with.opened()
+            self.store = store
+            who = who or email
+        assert self.store is not None and who is not None
+        return self.store.reader(who)
+
+    def give_up(self, error: AuditLogError) -> None:
+        """Opening failed in a viewer made by ``opening``: leave, and let the caller say why."""
+        self.failed_to_open = error
+        self.exit(return_code=1)
 
     def on_mount(self) -> None:
         # Pushed (not the default screen) so that Textual loads the screen's own .tcss.

@@ -11,10 +11,13 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from datetime import tzinfo
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderResult
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 
 from tui.domain.catalog import Area
@@ -47,6 +50,33 @@ class ColumnText(Text):
             console, options.update_width(max(1, options.max_width - 1))
         )
 
+    def line_segments(
+        self, console: Console, width: int, pre_style: Style, post_style: Style | None
+    ) -> list[Segment]:
+        """The cell as the events table draws it in ``width`` cells, without Rich's layers.
+
+        The same segments as rendering ``Styled(Padding(self, 0), pre_style, post_style)``
+        on one line, as DataTable does: the text cut to ``width - 1`` cells, padded to
+        ``width``, each piece styled ``pre_style + its own style + post_style``.
+        """
+        line = self.copy()
+        if "\t" in line.plain:
+            line.expand_tabs(console.tab_size if self.tab_size is None else self.tab_size)
+        line.truncate(max(1, width - 1), overflow=self.overflow or "fold")
+        segments = list(Text("\n").join([line]).render(console))
+        used = line.cell_len
+        if used < width:
+            segments.append(Segment(" " * (width - used), Style.null()))
+        return [
+            Segment(text, _styled(pre_style + style, post_style))
+            for text, style, _control in segments
+            if text
+        ]
+
+
+def _styled(style: Style, post_style: Style | None) -> Style:
+    return style + post_style if post_style else style
+
 
 def cell(text: str, limit: int = 200) -> Text:
     """A table cell: one line, inert, cut at ``limit`` characters."""
@@ -58,24 +88,43 @@ def column_label(label: str) -> Text:
     return ColumnText(label, no_wrap=True, overflow="ellipsis")
 
 
-def row_cells(audit_event: AuditEvent, zone: tzinfo, erased: bool) -> dict[str, Text]:
-    """The table row by column key (see ``tui.app.column_layout``); the table picks the
-    columns it shows. The time starts with a space: the table's left margin."""
+def row_cells(
+    audit_event: AuditEvent, zone: tzinfo, erased: bool, keys: Iterable[str] | None = None
+) -> dict[str, Text]:
+    """The table row by column key (see ``tui.app.column_layout``): the columns ``keys``, or
+    all. The time starts with a space: the table's left margin."""
+    wanted = COLUMN_KEYS if keys is None else tuple(keys)
+    return {key: _CELLS[key](audit_event, zone, erased) for key in wanted}
+
+
+def _time_cell(audit_event: AuditEvent, zone: tzinfo, erased: bool) -> Text:
+    moment = audit_event.occurred_at.astimezone(zone).strftime("%b %d %H:%M")
+    return ColumnText(f" {moment}", no_wrap=True)
+
+
+def _performer_cell(audit_event: AuditEvent, zone: tzinfo, erased: bool) -> Text:
     performer = audit_event.performer.mail
     performer_cell = cell(f"{ERASED_MARK} {performer}" if erased else performer)
     if erased:
         performer_cell.stylize("italic")
+    return performer_cell
+
+
+def _where_cell(audit_event: AuditEvent, zone: tzinfo, erased: bool) -> Text:
     tenant = audit_event.tenant
-    moment = audit_event.occurred_at.astimezone(zone).strftime("%b %d %H:%M")
-    return {
-        "time": ColumnText(f" {moment}", no_wrap=True),
-        "type": cell(audit_event.type.name),
-        "area": ColumnText(AREA_SHORT[audit_event.area], no_wrap=True),
-        "performer": performer_cell,
-        "where": cell(tenant.name if tenant else "Portal"),
-        "target": cell(audit_event.target.name),
-        "summary": cell(audit_event.summary, 500),
-    }
+    return cell(tenant.name if tenant else "Portal")
+
+
+_CELLS: dict[str, Callable[[AuditEvent, tzinfo, bool], Text]] = {
+    "time": _time_cell,
+    "type": lambda e, _zone, _erased: cell(e.type.name),
+    "area": lambda e, _zone, _erased: ColumnText(AREA_SHORT[e.area], no_wrap=True),
+    "performer": _performer_cell,
+    "where": _where_cell,
+    "target": lambda e, _zone, _erased: cell(e.target.name),
+    "summary": lambda e, _zone, _erased: cell(e.summary, 500),
+}
+COLUMN_KEYS = tuple(_CELLS)
 
 
 def gist_text(audit_event: AuditEvent, width: int) -> Text:

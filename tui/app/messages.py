@@ -30,6 +30,13 @@ class ReaderOpened(Message):
 
 
 @dataclass
+class OpenFailed(Message):
+    """A viewer that opens its own store could not (refused, or no database): it ends."""
+
+    error: AuditLogError
+
+
+@dataclass
 class WindowLoaded(Message):
     """A fresh window of rows (first load, new query or refresh) replaces the table."""
 
@@ -128,6 +135,7 @@ __all__ = [
     "ExportStopped",
     "FacetsLoaded",
     "LoadFailed",
+    "OpenFailed",
     "PageLoaded",
     "ReaderOpened",
     "TenantsLoaded",

@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from tui import __version__
 from tui.cli import exit_codes
@@ -64,9 +65,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _NotTheViewer(Exception):
+    """The arguments are more than the viewer's options: the whole parser must read them."""
+
+
+class _ViewerParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotTheViewer(message)
+
+
+def viewer_args(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The options of a bare ``auditlog`` (the viewer), or None for anything else.
+
+    The whole parser imports every verb's module (and with them SQLAlchemy) only to list
+    them; the viewer's start-up budget cannot pay for that, so when the command line holds
+    nothing but connection options they are read by a parser of their own. Anything else
+    (a verb, --help, --version, a mistake) goes to the whole parser, which says the same
+    things it always said.
+    """
+    parser = _ViewerParser(prog="auditlog", add_help=False)
+    add_connection_options(parser, top_level=True)
+    try:
+        args, rest = parser.parse_known_args(list(argv))
+    except _NotTheViewer:
+        return None
+    if rest:
+        return None
+    args.verb = None
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = viewer_args(argv)
+    if args is None:
+        args = build_parser().parse_args(argv)
     try:
         if args.verb is None:
             from tui.cli.commands import view

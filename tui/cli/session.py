@@ -1,22 +1,31 @@
-"""Opening the store and choosing the account a verb acts as."""
+"""Opening the store and choosing the account a verb acts as.
+
+The store (and with it SQLAlchemy) is imported when a store is opened, not when this module
+is: the viewer imports it to paint its first frame before it connects.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
+from typing import TYPE_CHECKING
 
 from tui.cli.options import DEFAULT_ACCOUNT_SETTING, USER_ENV
 from tui.domain.errors import AccessDenied
-from tui.store.repository import AuditReader, AuditStore
+
+if TYPE_CHECKING:
+    from tui.store.repository import AuditReader, AuditStore
 
 
 def open_store(args: argparse.Namespace) -> AuditStore:
+    from tui.store.repository import AuditStore
+
     return AuditStore.open(getattr(args, "db", None))
 
 
 def account_email(args: argparse.Namespace, store: AuditStore) -> str:
     """--as, else $AUDITLOG_USER, else the database's default account (set by the demo)."""
-    email = getattr(args, "as_user", None) or os.environ.get(USER_ENV)
+    email = given_email(args)
     if not email:
         email = store.setting(DEFAULT_ACCOUNT_SETTING)
     if not email and not store.accounts():
@@ -31,6 +40,11 @@ def account_email(args: argparse.Namespace, store: AuditStore) -> str:
             "(`auditlog accounts list` shows the accounts)"
         )
     return email
+
+
+def given_email(args: argparse.Namespace) -> str | None:
+    """The account named on the command line or in the environment, if any."""
+    return getattr(args, "as_user", None) or os.environ.get(USER_ENV) or None
 
 
 def open_reader(args: argparse.Namespace, store: AuditStore) -> AuditReader:

@@ -2,6 +2,10 @@
 
 ``--db`` / ``AUDITLOG_DB`` take a SQLAlchemy URL or a plain file path (SQLite). Without either,
 the database is ``auditlog.sqlite3`` in the user's data directory, created on first use.
+
+SQLAlchemy is imported inside the functions that need it, not at the top: the viewer names
+its database in the first frame (``quick_label``) and imports SQLAlchemy (a fifth of a
+second) only afterwards, in a worker, so the frame is not kept waiting for it.
 """
 
 from __future__ import annotations
@@ -10,11 +14,13 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from sqlalchemy import Engine, create_engine, event, exc
-from sqlalchemy.engine import URL, make_url
+from typing import TYPE_CHECKING
 
 from tui.domain.errors import StoreUnavailable
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.engine import URL
 
 APP_NAME = "auditlog"
 DB_ENV = "AUDITLOG_DB"
@@ -38,11 +44,31 @@ def demo_db_path() -> Path:
     return data_dir() / "demo.sqlite3"
 
 
+def _given(value: str | None) -> str:
+    return value or os.environ.get(DB_ENV) or str(default_db_path())
+
+
+def _sqlite_file(value: str) -> str:
+    return str(Path(value).expanduser().absolute())
+
+
+def quick_label(value: str | None) -> str | None:
+    """``describe(resolve_url(value))`` for a file path, without importing SQLAlchemy.
+
+    None for a URL: its label (password hidden, driver named) needs SQLAlchemy's parser.
+    """
+    value = _given(value)
+    return None if "://" in value else f"sqlite:{_sqlite_file(value)}"
+
+
 def resolve_url(value: str | None) -> URL:
     """Turn ``--db`` input (URL, path or nothing) into a SQLAlchemy URL for a driver we ship."""
-    value = value or os.environ.get(DB_ENV) or str(default_db_path())
+    from sqlalchemy import exc
+    from sqlalchemy.engine import URL, make_url
+
+    value = _given(value)
     if "://" not in value:
-        return URL.create("sqlite", database=str(Path(value).expanduser().absolute()))
+        return URL.create("sqlite", database=_sqlite_file(value))
     try:
         url = make_url(value)
     except (exc.ArgumentError, ValueError):  # ValueError: a port that is not a number
@@ -71,6 +97,8 @@ def describe(url: URL) -> str:
 
 def connect(url: URL) -> Engine:
     """An engine with the settings each backend needs for a concurrent reader and writer."""
+    from sqlalchemy import create_engine, event
+
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
@@ -103,6 +131,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 @contextmanager
 def translated_errors(label: str) -> Iterator[None]:
     """Turn database errors into ``StoreUnavailable`` with a message a user can act on."""
+    from sqlalchemy import exc
+
     try:
         yield
     except exc.DBAPIError as error:

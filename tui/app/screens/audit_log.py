@@ -26,6 +26,7 @@ Keys:
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -43,6 +44,7 @@ from tui.app.loading import load_window
 from tui.app.messages import (
     CountLoaded,
     LoadFailed,
+    OpenFailed,
     PageLoaded,
     ReaderOpened,
     WindowLoaded,
@@ -65,6 +67,9 @@ from tui.domain.query import Cursor, EventQuery
 
 #: How many pages a re-query may look through to keep the selected event selected.
 SELECTION_SEARCH_PAGES = 20
+#: A change keeps the old rows on screen until the new ones come (most take milliseconds);
+#: only a query slower than this covers the table with the loading indicator.
+LOADING_INDICATOR_DELAY = 0.25
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -132,6 +137,8 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
         self.window: PageWindow | None = None
         self.generation = 0
         self._pending: set[str] = set()
+        #: The generation whose rows the table shows (older while a change is loading).
+        self._shown_generation = -1
         self._newest: Cursor | None = None
         self._failed = -1
         self._had_selection = False
@@ -180,7 +187,13 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
         self._show_query()
         self.table.loading = True
         self.table.focus()
-        self._start(self.generation, self.query_state, self.viewer.reader_or_email)
+        if self.viewer.open_with is not None:
+            # Opening the store would hold the first frame back: paint it, then connect.
+            self.call_after_refresh(
+                self._start, self.generation, self.query_state, self.viewer.reader_or_email
+            )
+        else:
+            self._start(self.generation, self.query_state, self.viewer.reader_or_email)
 
     @property
     def table(self) -> EventTable:
@@ -228,7 +241,7 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
         self.query_one(HeaderLine).show(
             principal,
             self.viewer.email,
-            self.viewer.store.label,
+            self.viewer.label,
             query.scope,
             query.time_range,
             self.tenant_names,
@@ -261,15 +274,32 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
             near_page = SELECTION_SEARCH_PAGES
         newest = self._newest if refresh else None
         if not refresh or self.window is None or self.window.is_empty:
-            self.table.loading = True
+            self.set_timer(LOADING_INDICATOR_DELAY, partial(self._slow, self.generation))
         self._load_window(self.generation, query, select_id, near_page, newest)
         self._count(self.generation, query)
 
+    def _slow(self, generation: int) -> None:
+        if generation == self.generation and self._shown_generation != generation:
+            self.table.loading = True
+
+    def _loaded(self) -> None:
+        """The rows (or the reason there are none) of the current query are in."""
+        self._shown_generation = self.generation
+        if self.table.loading:
+            self.table.loading = False
+            self.refresh_bindings()  # the footer forgets the table's keys while it loads
+        self.status.activity = ""
+
     @work(thread=True, exclusive=True, group="rows")
-    def _start(self, generation: int, query: EventQuery, who: str | AuditReader) -> None:
-        """Open the reader (unless given one), then load the first rows, then count."""
+    def _start(self, generation: int, query: EventQuery, who: str | AuditReader | None) -> None:
+        """Open the reader (and the store, unless given), then load the first rows, then count."""
         try:
-            reader = self.viewer.store.reader(who) if isinstance(who, str) else who
+            reader = self.viewer.connect(who)
+        except AuditLogError as error:
+            failed = OpenFailed(error) if self.viewer.open_with else LoadFailed(generation, error)
+            self.post_message(failed)
+            return
+        try:
             self.post_message(ReaderOpened(reader))
             result = load_window(reader, query, generation, self.viewer.clock())
             if result is not None:
@@ -328,14 +358,16 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
 
     def on_reader_opened(self, message: ReaderOpened) -> None:
         self.reader = message.reader
+        self.viewer.email = message.reader.email
         self._show_query()
+
+    def on_open_failed(self, message: OpenFailed) -> None:
+        self.viewer.give_up(message.error)
 
     def on_window_loaded(self, message: WindowLoaded) -> None:
         if message.generation != self.generation:
             return
-        self.table.loading = False
-        self.refresh_bindings()  # the footer forgets the table's keys while it loads
-        self.status.activity = ""
+        self._loaded()
         self.window = message.window
         self._newest = message.newest
         if message.window.is_empty:
@@ -383,9 +415,7 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
             return  # stale, or this query's failure was reported already (rows and count)
         self._failed = message.generation
         self._pending.clear()
-        self.table.loading = False
-        self.refresh_bindings()  # the footer forgets the table's keys while it loads
-        self.status.activity = ""
+        self._loaded()
         error = message.error
         explanation = explain.failure(error)
         self.status.problem = f"{explanation[1]} — r to retry"
@@ -403,7 +433,8 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
 
     @on(EventTable.NearEdge)
     def _near_edge(self, message: EventTable.NearEdge) -> None:
-        if self.window is None or self.reader is None or self.table.loading:
+        stale = self._shown_generation != self.generation  # a change is loading
+        if self.window is None or self.reader is None or stale or self.table.loading:
             return
         side = "below" if message.downwards else "above"
         step = self.window.below() if message.downwards else self.window.above()

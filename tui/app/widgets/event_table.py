@@ -7,6 +7,16 @@ viewport nears an edge, so the screen can fetch the next or previous page.
 Its columns follow its own width (``tui.app.column_layout``): on a resize the widths are
 set again, and when the set of columns changes (Target and Area come and go) the rows of
 the window are rebuilt, which costs little for at most ``WINDOW_PAGES * PAGE_SIZE`` rows.
+
+Speed (issue 5: a change must be on screen within 50 ms, a page within 30 ms). DataTable is
+general: it measures every cell of every new row (for columns that fit their content), adds
+rows one reactive update at a time, and draws each cell through four layers of Rich
+renderables. Every row here is one line, every column has a set width and every cell is a
+one-line ``ColumnText``, so three of its internals (Textual 8.2.x) are replaced with the
+direct equivalent: ``_update_dimensions`` (no measuring), ``_add`` (the window's rows in one
+update) and ``_render_cell`` (a cell's segments straight from its text, the same segments
+DataTable would draw: ``tests/app/test_event_table_drawing.py`` compares them). Cells are
+built once per event while the event stays in the window.
 """
 
 from __future__ import annotations
@@ -16,13 +26,22 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import ClassVar
 
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual._types import SegmentLines
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.events import Resize
+from textual.geometry import Region, Size
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import DataTable
+from textual.widgets._data_table import Row
+from textual.widgets.data_table import RowKey
 
 from tui.app.column_layout import COLUMNS, fit_columns
-from tui.app.event_text import column_label, row_cells
+from tui.app.event_text import ColumnText, column_label, row_cells
 from tui.app.paging import PageWindow
 from tui.domain.event import AuditEvent
 
@@ -78,6 +97,9 @@ class EventTable(DataTable[object]):
         self._window: PageWindow | None = None
         #: Set by the screen while the JSON pane is open.
         self.details_shown = False
+        self._lines_style: Style | None = None
+        #: Cells by event id for the events of the window (rebuilt rows reuse them).
+        self._cells: dict[str, dict[str, Text]] = {}
 
     def on_mount(self) -> None:
         self._set_columns(fit_columns(START_WIDTH, COLUMN_GAP))
@@ -111,6 +133,12 @@ class EventTable(DataTable[object]):
         self._clear_caches()
         self._require_update_dimensions = True
         self.refresh()
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """Every row is one line and every column has a set width: nothing to measure."""
+        self._new_rows.clear()
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        self.virtual_size = Size(width, self.row_count + (self.header_height * self.show_header))
 
     def _set_columns(self, widths: dict[str, int]) -> None:
         for key, width in widths.items():
@@ -155,19 +183,171 @@ class EventTable(DataTable[object]):
     def forget(self) -> None:
         """No rows: the result is empty or cannot be shown."""
         self._window = None
+        self._cells.clear()
         self.clear()
 
     def _add(self, events: Iterable[AuditEvent], erased: frozenset[str]) -> None:
-        keys = [str(key.value) for key in self.columns]
+        """Add rows at the bottom, as ``add_row`` would, in one update instead of one each."""
+        column_keys = list(self.columns)
+        keys = [str(key.value) for key in column_keys]
+        shown = set(keys)
+        cache = self._cells
+        known = dict(cache) if self.row_count else {}
+        if not self.row_count:
+            cache.clear()  # a new window: forget the cells of events no longer in it
+        index = self.row_count
+        first = index == 0
+        for audit_event in events:
+            row_key = RowKey(audit_event.id)
+            if row_key in self._row_locations:
+                raise ValueError(f"event {audit_event.id!r} is already in the table")
+            marked = audit_event.performer.mail.casefold() in erased
+            cells = known.get(audit_event.id)
+            if cells is None or cells.keys() != shown:
+                cells = row_cells(audit_event, self.zone, marked, keys)
+            cache[audit_event.id] = cells
+            self._row_locations[row_key] = index
+            self._data[row_key] = {
+                column_key: cells[key] for column_key, key in zip(column_keys, keys, strict=True)
+            }
+            self.rows[row_key] = Row(row_key, 1)
+            index += 1
+        self._require_update_dimensions = True
+        self._update_count += 1
+        # Every render cache is keyed by the update count: what they hold can never be used
+        # again, so let it go now rather than when thousands of newer entries push it out.
+        self._clear_caches()
         self._filling = True
         try:
-            for audit_event in events:
-                marked = audit_event.performer.mail.casefold() in erased
-                cells = row_cells(audit_event, self.zone, marked)
-                self.add_row(*(cells[key] for key in keys), key=audit_event.id)
+            self.cursor_coordinate = self.cursor_coordinate  # clamp and highlight, once
         finally:
             self._filling = False
+        if first and self.row_count and self.columns:
+            self._highlight_cursor()
+        self.refresh()
+        self.check_idle()
         self.call_after_refresh(self._check_edges)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._lines_style = self.rich_style  # one DOM walk per paint, not one per line
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._lines_style = None
+
+    def render_line(self, y: int) -> Strip:
+        """DataTable's ``render_line`` for a table without fixed rows (the header stays)."""
+        scroll_x, scroll_y = self.scroll_offset
+        if y >= self.header_height * self.show_header:
+            y += scroll_y
+        style = self._lines_style or self.rich_style
+        return self._render_line(y, scroll_x, scroll_x + self.size.width, style)
+
+    def _render_line_in_row(
+        self,
+        row_key: RowKey,
+        line_no: int,
+        base_style: Style,
+        cursor_location: Coordinate,
+        hover_location: Coordinate,
+    ) -> tuple[SegmentLines, SegmentLines]:
+        """A body row's line, as DataTable draws it with a row cursor and no fixed columns."""
+        row_index = self._row_locations.get(row_key)
+        if row_index is None or self.fixed_columns or self._should_render_row_labels:
+            return super()._render_line_in_row(
+                row_key, line_no, base_style, cursor_location, hover_location
+            )
+        cache_key = (
+            row_key,
+            line_no,
+            base_style,
+            cursor_location,
+            hover_location,
+            self.cursor_type,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self._update_count,
+            self._pseudo_class_state,
+        )
+        cached = self._row_render_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        row_style = self._get_row_style(row_index, base_style)
+        cursor = cursor_location.row == row_index
+        hover = hover_location.row == row_index
+        scrollable: SegmentLines = []
+        used = 0
+        for column_index, column in enumerate(self.ordered_columns):
+            width = column.get_render_width(self)
+            used += width
+            cell = self._render_cell(row_index, column_index, row_style, width, cursor, hover)
+            scrollable.append(cell[line_no])
+        extend_style, _ = self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            False,
+            False,
+        )
+        extend_style = (row_style + extend_style) + Style.from_meta(
+            {"row": row_index, "column": 0, "out_of_bounds": True}
+        )
+        scrollable.append([Segment(" " * max(0, self.size.width - used), extend_style)])
+        pair: tuple[SegmentLines, SegmentLines] = ([], scrollable)
+        self._row_render_cache[cache_key] = pair
+        return pair
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> SegmentLines:
+        """A body cell's one line, straight from its ``ColumnText`` (see the module notes)."""
+        if row_index < 0 or column_index < 0:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        cache_key = (
+            row_key,
+            column_key,
+            base_style,
+            cursor,
+            hover,
+            self._show_hover_cursor,
+            self._update_count,
+            self._pseudo_class_state,
+        )
+        lines = self._cell_render_cache.get(cache_key)
+        if lines is not None:
+            return lines
+        cell = self._data[row_key][column_key]
+        if not isinstance(cell, ColumnText):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        component_style, post_style = self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
+        )
+        pre_style = (
+            base_style + Style.from_meta({"row": row_index, "column": column_index})
+        ) + component_style
+        lines = [cell.line_segments(self.app.console, width, pre_style, post_style)]
+        self._cell_render_cache[cache_key] = lines
+        return lines
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Enter ("Details") is offered only when there is a row to show and the details do

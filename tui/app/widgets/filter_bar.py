@@ -85,10 +85,13 @@ class FilterBar(Horizontal):
     def _label(self, kind: str, name: str, chosen: list[str], room: int, idle: str = "") -> None:
         button = self.query_one(f"#pick-{kind}", Button)
         if not chosen:
-            button.label = Text(idle or name)
+            label = idle or name
         else:
             more = f" +{len(chosen) - 1}" if len(chosen) > 1 else ""
-            button.label = Text(f"{name}: {one_line(chosen[0], room)}{more}")
+            label = f"{name}: {one_line(chosen[0], room)}{more}"
+        if str(button.label) == label and button.has_class("-active") == bool(chosen):
+            return  # unchanged: spare the screen a layout on every query
+        button.label = Text(label)
         button.set_class(bool(chosen), "-active")
         button.refresh(layout=True)  # the label's width changed
 

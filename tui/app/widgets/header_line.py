@@ -36,6 +36,8 @@ class HeaderLine(Static):
     }
     """
 
+    _shown: Text | None = None
+
     def show(
         self,
         principal: Principal | None,
@@ -62,4 +64,6 @@ class HeaderLine(Static):
             " │ ",
             (one_line(database, 120), "dim"),
         )
-        self.update(line)
+        if line != self._shown:
+            self._shown = line
+            self.update(line, layout=False)  # one line, whatever it says: no layout needed

@@ -3,12 +3,23 @@
 Textual's ``Footer`` lays its keys out as a one-row grid (it sets one column per key); at 80
 columns that cuts most of the viewer's keys off. This one keeps the grid but halves the
 columns, so the keys wrap onto a second line.
+
+Textual's footer also rebuilds all its keys (some twenty widgets) whenever the screen says
+its bindings may have changed, which the viewer does on most moves and loads; this one
+rebuilds only when the keys it would show did change.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.widgets import Footer
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+Shown = tuple[tuple[str, str, str, bool, str], ...]
 
 
 class KeyFooter(Footer):
@@ -23,7 +34,25 @@ class KeyFooter(Footer):
     }
     """
 
+    _composed_for: Shown | None = None
+
     def compose(self) -> ComposeResult:
+        if self._bindings_ready:
+            self._composed_for = _shown(self.screen)
         yield from super().compose()
         keys = self.styles.grid_size_columns or 1
         self.styles.grid_size_columns = (keys + 1) // 2
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if self._composed_for is not None and _shown(screen) == self._composed_for:
+            return
+        super().bindings_changed(screen)
+
+
+def _shown(screen: Screen) -> Shown:
+    """What the footer shows of ``screen``'s keys: key, action, label, enabled, tooltip."""
+    return tuple(
+        (binding.key, binding.action, binding.description, enabled, tooltip)
+        for _, binding, enabled, tooltip in screen.active_bindings.values()
+        if binding.show
+    )
