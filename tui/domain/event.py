@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from tui.domain.catalog import Area, EventType, event_type
+from tui.domain.search import normalise
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,12 +248,11 @@ class AuditEvent(_EventFields):
 
     def search_text(self) -> str:
         """What free-text search looks through, normalised (see ``tui.domain.search``)."""
-        try:
-            return self._search_text
-        except AttributeError:
+        text = getattr(self, "_search_text", None)  # (unset until first asked)
+        if text is None:
             text = _search_text(self)
             object.__setattr__(self, "_search_text", text)
-            return text
+        return text
 
     def canonical_json(self) -> str:
         """``to_dict`` as compact JSON text, exactly: what the store keeps as the body.
@@ -262,17 +262,14 @@ class AuditEvent(_EventFields):
         what JSON cannot (a tuple, a lone surrogate, NaN) is refused here with
         ``EventRejected`` naming the field, as validation would.
         """
-        try:
-            return self._json
-        except AttributeError:
+        text = getattr(self, "_json", None)
+        if text is None:
             text = _canonical_json(self.to_dict())
             object.__setattr__(self, "_json", text)
-            return text
+        return text
 
 
 def _search_text(audit_event: AuditEvent) -> str:
-    from tui.domain.search import normalise
-
     tenant = audit_event.context.tenant
     performer, target = audit_event.performer, audit_event.target
     parts = [
