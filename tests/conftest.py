@@ -132,7 +132,10 @@ def _empty_postgres(url: str) -> None:
     with engine.begin() as connection:
         if inspect(connection).has_table("events"):
             connection.execute(
-                text("TRUNCATE events, tenants, accounts, account_tenants, settings")
+                text(
+                    "TRUNCATE events, tenants, accounts, account_tenants, settings, "
+                    "chain_segments, chain_checkpoints"
+                )
             )
     engine.dispose()
 

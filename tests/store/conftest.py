@@ -165,7 +165,15 @@ def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
         return str(path)
     url: str = request.getfixturevalue("pg_schema_url")
     with request.getfixturevalue("pg_emptier").begin() as connection:
-        for table in ("account_tenants", "accounts", "events", "tenants", "settings"):
+        for table in (
+            "account_tenants",
+            "accounts",
+            "events",
+            "tenants",
+            "settings",
+            "chain_segments",
+            "chain_checkpoints",
+        ):
             connection.execute(text(f"DELETE FROM {table}"))
     return url
 
