@@ -37,8 +37,8 @@ COLUMNS = (
     "chain_prev",
     "chain_hash",
 )
-#: Where ``event_id`` and ``body`` sit in a row (see ``repository._event_row``).
-ID, BODY = 0, 8
+#: Where ``event_id``, ``occurred_at`` and ``body`` sit in a row (``repository._event_row``).
+ID, TIME, BODY = 0, 1, 8
 
 _SQLITE_INSERT = (
     "INSERT INTO events (event_id, occurred_at, event_type, area, performer_mail, "

@@ -8,15 +8,23 @@ missing, so an earlier, illegitimate removal stays visible to ``verify``.
 The events table refuses DELETE except here (migration 0002): PostgreSQL's trigger lets it
 through when ``auditlog.purging`` is set for the transaction; SQLite's trigger calls
 ``auditlog_purging()``, a function only this connection defines, for the time of the purge.
+
+On PostgreSQL (weekly partitions, ``partitions``) the weeks wholly before the cutoff are
+dropped, not deleted from: the DELETE reaches only the week that straddles the cutoff and
+the default partition, and runs first, so that the DROPs, which lock the whole table
+against readers, come last and hold that lock only until the commit right after them. The
+checkpoints are written from the same rows as on SQLite, before anything is removed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import Connection
 
+from tui.store import partitions
 from tui.store.appending import driver_errors, lock
 
 _BATCH = 2_000
@@ -38,6 +46,10 @@ _EXPIRED = (
 _EXPIRED_SQLITE = _EXPIRED.format("?")
 _EXPIRED_PG = _EXPIRED.format("%(cutoff)s")
 _SQLITE_FLAG = "auditlog_purging"
+# PostgreSQL's partitions: identifiers are quoted, the condition is built of placeholders.
+_COUNT = "SELECT count(*) FROM {}"
+_DELETE_OUTSIDE = "DELETE FROM events WHERE occurred_at < %s AND ({})"
+_DROP = "DROP TABLE {}"
 
 
 def purge(connection: Connection, cutoff_ms: int, now_ms: int) -> int:
@@ -65,12 +77,42 @@ def _purge(connection: Connection, driver: Any, sqlite: bool, cutoff_ms: int, no
             return driver.execute(delete, (cutoff_ms,)).rowcount
         finally:
             driver.create_function(_SQLITE_FLAG, 0, None)
+    return _purge_postgresql(connection, driver, cutoff_ms)
+
+
+def _purge_postgresql(connection: Connection, driver: Any, cutoff_ms: int) -> int:
+    expired = [p for p in partitions.attached(connection) if p.hi <= cutoff_ms]
+    quote = connection.dialect.identifier_preparer.quote
+    removed = 0
+    for partition in expired:
+        removed += connection.exec_driver_sql(_COUNT.format(quote(partition.name))).scalar_one()
+    # The rows left to delete lie outside the weeks to drop: the condition names only those
+    # ranges, so partition pruning keeps the DELETE out of the weeks that are dropped.
+    outside, values = _outside(expired, cutoff_ms)
     connection.exec_driver_sql("SET LOCAL auditlog.purging = 'on'")
     with driver.cursor() as cursor:
-        cursor.execute(delete, (cutoff_ms,))
-        removed = cursor.rowcount
+        cursor.execute(_DELETE_OUTSIDE.format(outside), values)
+        removed += cursor.rowcount
     connection.exec_driver_sql("SET LOCAL auditlog.purging = 'off'")
+    for partition in expired:
+        connection.exec_driver_sql(_DROP.format(quote(partition.name)))
     return removed
+
+
+def _outside(expired: list[partitions.Partition], cutoff_ms: int) -> tuple[str, list[int]]:
+    """A condition for ``occurred_at`` outside every partition in ``expired`` (ascending),
+    and its values, the cutoff first: ``< first.lo``, each gap between them, ``>= last.hi``."""
+    if not expired:
+        return "TRUE", [cutoff_ms]
+    terms = ["occurred_at < %s"]
+    values = [cutoff_ms, expired[0].lo]
+    for before, after in pairwise(expired):
+        if before.hi < after.lo:
+            terms.append("(occurred_at >= %s AND occurred_at < %s)")
+            values += [before.hi, after.lo]
+    terms.append("occurred_at >= %s")
+    values.append(expired[-1].hi)
+    return " OR ".join(terms), values
 
 
 def _runs(

@@ -27,7 +27,7 @@ from tui.domain.query import (
 from tui.domain.timerange import retention_cutoff
 from tui.domain.validation import parse_event
 from tui.store import accounts as account_rows
-from tui.store import appending, chain_purge, chain_verify
+from tui.store import appending, chain_purge, chain_verify, partitions
 from tui.store.engine import connect, describe, resolve_url, translated_errors
 from tui.store.migrate import ensure_current
 from tui.store.reader import AuditReader
@@ -50,6 +50,7 @@ class AuditStore:
         self.label = label
         self._clock = clock
         self.dialect = engine.dialect.name
+        self._weeks = partitions.WeeklyPartitions() if self.dialect == "postgresql" else None
 
     @classmethod
     def open(cls, url: str | None = None, *, clock: Clock | None = None) -> AuditStore:
@@ -95,6 +96,14 @@ class AuditStore:
         if not unique:
             return AppendResult(0, 0)
         rows = [_event_row(e) for e in unique.values()]
+        if self._weeks is not None:  # PostgreSQL: the weeks these rows land in, made first
+            with translated_errors(self.label):
+                self._weeks.ensure(
+                    self._engine,
+                    [row[appending.TIME] for row in rows],
+                    self._now_ms(),
+                    to_epoch_ms(retention_cutoff(self.now())),
+                )
         with self._write() as connection:
             appending.lock(connection)
             held = appending.stored_ids(connection, list(unique))
@@ -126,8 +135,10 @@ class AuditStore:
     def purge(self, *, dry_run: bool = False) -> int:
         """Remove events past retention; returns how many were (or would be) removed.
 
-        The removed runs of chain positions are recorded as retention checkpoints in the
-        same transaction, so ``verify`` tells this purge from any other removal.
+        On PostgreSQL the weeks wholly past retention are dropped and only the week that
+        straddles the cutoff (and the default partition) loses rows one by one. The removed
+        runs of chain positions are recorded as retention checkpoints in the same
+        transaction, so ``verify`` tells this purge from any other removal.
         """
         cutoff = to_epoch_ms(retention_cutoff(self.now()))
         if dry_run:
@@ -135,7 +146,10 @@ class AuditStore:
             with self._read() as connection:
                 return connection.execute(select(func.count()).where(expired)).scalar_one()
         with self._write() as connection:
-            return chain_purge.purge(connection, cutoff, self._now_ms())
+            removed = chain_purge.purge(connection, cutoff, self._now_ms())
+        if self._weeks is not None:
+            self._weeks.forget()
+        return removed
 
     def verify(
         self, email: str, *, progress: Callable[[int, int], None] | None = None

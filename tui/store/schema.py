@@ -1,6 +1,9 @@
 """The tables, as SQLAlchemy Core metadata (no ORM: it costs start-up time and buys nothing here).
 
 The migrations in ``tui/store/migrations`` create exactly this; a test compares the two.
+On PostgreSQL, ``events`` is partitioned by week on ``occurred_at`` (migration 0003,
+``partitions``), and a partitioned table's keys must hold the partition key: there its
+primary key and its unique ids are ``POSTGRESQL_EVENTS_KEYS``, not the ones declared here.
 Times are integers (milliseconds since the epoch, UTC) on every backend so ordering, keyset
 cursors and range filters behave identically on SQLite and PostgreSQL.
 """
@@ -59,6 +62,13 @@ events = Table(
 #: One record per append (an ingest batch): the chain of segments. Appends are serialised on
 #: this table (SQLite's single writer; a table lock on PostgreSQL), so segments follow in
 #: commit order and each continues from the head of the one before.
+#: The keys of the partitioned ``events`` on PostgreSQL. ``event_id`` alone stays unique
+#: because every append looks its ids up first, under the append lock (``appending``).
+POSTGRESQL_EVENTS_KEYS = {
+    "primary_key": ("seq", "occurred_at"),
+    "unique": ("event_id", "occurred_at"),
+}
+
 chain_segments = Table(
     "chain_segments",
     metadata,
