@@ -98,8 +98,10 @@ class EventTable(DataTable[object]):
         #: Set by the screen while the JSON pane is open.
         self.details_shown = False
         self._lines_style: Style | None = None
-        #: Cells by event id for the events of the window (rebuilt rows reuse them).
-        self._cells: dict[str, dict[str, Text]] = {}
+        #: Zebra row styles within one paint (the component styles are looked up once).
+        self._row_styles: dict[tuple[int, Style], Style] = {}
+        #: Cells by event id for the events shown, with their erased mark (for reuse).
+        self._cells: dict[str, tuple[bool, dict[str, Text]]] = {}
 
     def on_mount(self) -> None:
         self._set_columns(fit_columns(START_WIDTH, COLUMN_GAP))
@@ -164,8 +166,9 @@ class EventTable(DataTable[object]):
         """
         self._settling = True
         self._window = window
+        built, self._cells = self._cells, {}
         self.clear()
-        self._add(window.events(), window.erased_performers())
+        self._add(window.events(), window.erased_performers(), built)
         row = max(0, min(row, self.row_count - 1))
         self.move_cursor(row=row, animate=False, scroll=keep_offset is None)
         y = None if keep_offset is None else max(0, row - keep_offset)
@@ -186,15 +189,22 @@ class EventTable(DataTable[object]):
         self._cells.clear()
         self.clear()
 
-    def _add(self, events: Iterable[AuditEvent], erased: frozenset[str]) -> None:
-        """Add rows at the bottom, as ``add_row`` would, in one update instead of one each."""
+    def _add(
+        self,
+        events: Iterable[AuditEvent],
+        erased: frozenset[str],
+        built: dict[str, tuple[bool, dict[str, Text]]] | None = None,
+    ) -> None:
+        """Add rows at the bottom, as ``add_row`` would, in one update instead of one each.
+
+        ``built`` holds cells made before (by event id, with the erased mark they show):
+        a window that moves by a page reuses those of the events it keeps.
+        """
         column_keys = list(self.columns)
         keys = [str(key.value) for key in column_keys]
         shown = set(keys)
         cache = self._cells
-        known = dict(cache) if self.row_count else {}
-        if not self.row_count:
-            cache.clear()  # a new window: forget the cells of events no longer in it
+        known = built or {}
         index = self.row_count
         first = index == 0
         for audit_event in events:
@@ -202,10 +212,10 @@ class EventTable(DataTable[object]):
             if row_key in self._row_locations:
                 raise ValueError(f"event {audit_event.id!r} is already in the table")
             marked = audit_event.performer.mail.casefold() in erased
-            cells = known.get(audit_event.id)
-            if cells is None or cells.keys() != shown:
+            mark, cells = known.get(audit_event.id, (marked, None))
+            if cells is None or mark != marked or cells.keys() != shown:
                 cells = row_cells(audit_event, self.zone, marked, keys)
-            cache[audit_event.id] = cells
+            cache[audit_event.id] = (marked, cells)
             self._row_locations[row_key] = index
             self._data[row_key] = {
                 column_key: cells[key] for column_key, key in zip(column_keys, keys, strict=True)
@@ -230,6 +240,7 @@ class EventTable(DataTable[object]):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._lines_style = self.rich_style  # one DOM walk per paint, not one per line
+        self._row_styles.clear()
         try:
             return super().render_lines(crop)
         finally:
@@ -272,7 +283,10 @@ class EventTable(DataTable[object]):
         cached = self._row_render_cache.get(cache_key)
         if cached is not None:
             return cached
-        row_style = self._get_row_style(row_index, base_style)
+        zebra = (row_index % 2, base_style)
+        row_style = self._row_styles.get(zebra)
+        if row_style is None:
+            row_style = self._row_styles[zebra] = self._get_row_style(row_index, base_style)
         cursor = cursor_location.row == row_index
         hover = hover_location.row == row_index
         scrollable: SegmentLines = []
