@@ -11,6 +11,7 @@ from sqlalchemy import Connection, MetaData, inspect, text
 from tests.conftest import ADMIN, make_event
 from tests.store.conftest import execute
 from tui.domain.errors import StoreUnavailable
+from tui.domain.timerange import RETENTION
 from tui.store import migrate
 from tui.store.engine import connect, resolve_url
 from tui.store.repository import AuditStore
@@ -266,5 +267,81 @@ def test_a_0001_database_with_events_is_chained_on_upgrade(fresh_url) -> None:
         store.append([make_event(5)])
         report = store.verify(ADMIN.email)
         assert report.valid and (report.events, report.segments) == (6, 2)
+    finally:
+        store.close()
+
+
+# -- upgrading a 0002 database -----------------------------------------------------------------
+
+
+def _guarded_tables(connection: Connection) -> set[str]:
+    """Tables carrying the append-only trigger (PostgreSQL) or its triggers (SQLite)."""
+    if connection.dialect.name == "sqlite":
+        return set(
+            connection.execute(
+                text("SELECT tbl_name FROM sqlite_master WHERE name = 'events_no_delete'")
+            ).scalars()
+        )
+    return set(
+        connection.execute(
+            text(
+                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE t.tgname = c.relname || '_append_only'"
+            )
+        ).scalars()
+    )
+
+
+def test_a_0002_database_with_events_is_partitioned_on_upgrade(fresh_url, backend) -> None:
+    from datetime import timedelta
+
+    from tui.store import appending, repository
+
+    stored = [make_event(n, age=timedelta(days=3 * n)) for n in range(80)]  # 0..237 days
+    engine = connect(resolve_url(fresh_url))
+    try:
+        migrate.upgrade(engine, "0002")
+        for batch in (stored[:50], stored[50:]):  # two appends as 0002 made them
+            with engine.begin() as connection:
+                appending.lock(connection)
+                segment, prev = appending.head(connection)
+                rows, head = appending.chain_rows(
+                    [repository._event_row(e) for e in batch], segment + 1, prev
+                )
+                appending.insert(connection, rows)
+                appending.record_segment(connection, segment + 1, prev, head, len(rows), 0)
+        with engine.connect() as connection:
+            old_seq = connection.execute(text("SELECT max(seq) FROM events")).scalar_one()
+    finally:
+        engine.dispose()
+    store = AuditStore.open(fresh_url)
+    try:
+        with _on(fresh_url) as connection:
+            assert migrate.current_revision(connection) == migrate.HEAD
+            partitions = sorted(_partitions(connection))
+            held = connection.execute(text("SELECT count(*) FROM events")).scalar_one()
+            guarded = _guarded_tables(connection)
+        assert held == len(stored)
+        assert guarded >= {"events", *partitions}
+        if backend == "postgresql":  # weeks back to retention's cutoff, the rest in the default
+            assert "events_default" in partitions and len(partitions) >= 1 + 27
+        else:
+            assert partitions == []
+        store.add_account(ADMIN)
+        report = store.verify(ADMIN.email)
+        assert report.valid and (report.events, report.segments) == (80, 2)
+        reader = store.reader(ADMIN.email)
+        assert reader.get("evt_000007") == stored[7]
+        # Appends go on: a held id is skipped, the sequence continues, the chain too.
+        assert store.append([stored[3], make_event(100)]).added == 1
+        with _on(fresh_url) as connection:
+            new_seq = connection.execute(
+                text("SELECT seq FROM events WHERE event_id = 'evt_000100'")
+            ).scalar_one()
+        assert new_seq > old_seq
+        assert store.verify(ADMIN.email).valid
+        removed = store.purge()
+        assert removed == sum(1 for e in stored if e.occurred_at < store.now() - RETENTION)
+        assert store.verify(ADMIN.email).valid
     finally:
         store.close()

@@ -72,8 +72,10 @@ def _weeks_the_data_needs() -> list[int]:
     ).one()
     now_ms = int(datetime.now(UTC).timestamp() * 1000)
     cutoff_ms = now_ms - int(RETENTION.total_seconds() * 1000)
-    times = [t for t in (oldest, newest) if t is not None]
-    return partitions.weeks_to_create(times, now_ms, cutoff_ms, ())
+    if oldest is None:
+        return partitions.weeks_to_create([], now_ms, cutoff_ms, ())
+    # Every week from the oldest still in retention to the newest (gaps are filled).
+    return partitions.weeks_to_create([max(oldest, cutoff_ms), newest], now_ms, cutoff_ms, ())
 
 
 def _keys_and_indexes(primary_key: str, unique: str) -> None:
