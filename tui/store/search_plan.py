@@ -48,7 +48,7 @@ class Tuning:
     #: The most candidates any later stage walks (a bound on a wrong estimate's cost).
     max_scan: int = 50_000
     scan_cost: float = 1.0
-    index_cost: float = 8.0
+    index_cost: float = 2.0
 
 
 TUNING = Tuning()
