@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import multiprocessing
+import threading
 from pathlib import Path
 
 import orjson
@@ -99,16 +99,15 @@ def _mixed_lines() -> list[bytes]:
     ]
 
 
-@pytest.fixture(params=["serial", "worker"])
+@pytest.fixture(params=["one block", "tiny blocks"])
 def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Ingest as it runs for a small file, and with its worker process and tiny blocks."""
-    if request.param == "worker":
-        monkeypatch.setattr("tui.cli.commands.ingest.PARALLEL_MIN_BYTES", 0)
+    """Ingest as it reads a small file (in one block), and in blocks of a line or two."""
+    if request.param == "tiny blocks":
         monkeypatch.setattr("tui.cli.ingest_lines.BLOCK_BYTES", 300)
     return request.param
 
 
-def test_the_worker_process_changes_nothing_a_user_sees(
+def test_blocks_and_the_writer_thread_change_nothing_a_user_sees(
     run: Run, tmp_path: Path, mode: str
 ) -> None:
     lines = _mixed_lines()
@@ -141,11 +140,12 @@ def test_an_interrupted_ingest_keeps_whole_batches_and_a_rerun_completes_it(
         patch.setattr("tui.cli.commands.ingest.blocks", interrupted)
         stopped = run("ingest", str(source), "--batch-size", "6")
     assert stopped.code == 130 and "interrupted" in stopped.err
-    assert multiprocessing.active_children() == []  # the worker is gone too
+    assert "ingest-writer" not in [thread.name for thread in threading.enumerate()]
     again = run("ingest", str(source))
     added = int(again.err.split(" events added")[0].rsplit(" ", 1)[1].replace(",", ""))
-    assert (40 - added) % 6 == 0 and 0 < 40 - added < 40  # only whole batches landed before
-    assert f"{40 - added} already present" in again.err
+    stored_before = 40 - added
+    assert stored_before % 6 == 0 and stored_before < 40  # only whole batches landed before
+    assert f"{stored_before} already present" in again.err
 
 
 def test_an_exported_line_with_its_seal_is_ingested(run: Run, tmp_path: Path) -> None:

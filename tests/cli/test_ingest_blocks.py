@@ -1,5 +1,5 @@
-"""Ingest's blocks: however the input is cut, every line is numbered and judged as if read
-alone, and a worker process changes nothing but the speed."""
+"""Ingest's blocks and writer: however the input is cut, every line is numbered and judged
+as if read alone; batches are stored in order, and a failure stops the storing."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ import pytest
 from tests.adversarial.corpus import INVALID_LINES, base_event, ndjson_line
 from tests.conftest import FIXED_NOW, raw_event
 from tui.cli.ingest_lines import Rejected, blocks, parse_block
-from tui.cli.ingest_worker import BlockParser
-from tui.domain.errors import EventRejected
+from tui.cli.ingest_writer import BatchWriter
+from tui.domain.errors import EventRejected, StoreUnavailable
 from tui.domain.formats import decode_json
+from tui.domain.query import AppendResult
 from tui.domain.validation import parse_event
 
 
@@ -39,15 +40,14 @@ def _one_by_one(data: bytes) -> list[tuple[int, Any, bytes]]:
     return found
 
 
-def _by_blocks(data: bytes, size: int, *, parallel: bool = False) -> list[tuple[int, Any, bytes]]:
+def _by_blocks(data: bytes, size: int) -> list[tuple[int, Any, bytes]]:
     found: list[tuple[int, Any, bytes]] = []
-    with BlockParser(parallel=parallel) as parser:
-        for block in parser.parse(blocks(io.BytesIO(data), size), FIXED_NOW):
-            for item in block.items:
-                if isinstance(item, Rejected):
-                    found.append((item.number, item.reason, item.line))
-                else:
-                    found.append((0, item.to_dict(), b""))
+    for first, lines in blocks(io.BytesIO(data), size):
+        for item in parse_block(first, lines, FIXED_NOW).items:
+            if isinstance(item, Rejected):
+                found.append((item.number, item.reason, item.line))
+            else:
+                found.append((0, item.to_dict(), b""))
     return found
 
 
@@ -87,12 +87,6 @@ def test_every_cut_of_the_input_judges_every_line_as_read_alone(size: int) -> No
     assert _comparable(_by_blocks(data, size)) == _comparable(expected)
 
 
-def test_the_worker_process_gives_the_same_results_in_the_same_order() -> None:
-    data = _mixed_input() + b"\n" + b"\n".join(orjson.dumps(raw_event(n)) for n in range(8, 400))
-    expected = _comparable(_one_by_one(data))
-    assert _comparable(_by_blocks(data, 97, parallel=True)) == expected
-
-
 def test_blocks_number_their_first_lines_and_keep_every_byte() -> None:
     data = b"a\nbb\n\nccc\r\nd"
     cut = list(blocks(io.BytesIO(data), 3))
@@ -126,3 +120,29 @@ def test_a_long_integer_in_one_line_is_exact_and_the_others_unchanged() -> None:
     ]
     items = parse_block(1, b"\n".join(lines), FIXED_NOW).items
     assert [item.details for item in items] == [{"f": 0.1, "i": 12}, {"x": 2**64 + 1}]  # type: ignore[union-attr]
+
+
+def test_the_writer_stores_batches_in_order_and_raises_the_first_failure() -> None:
+    stored: list[list[str]] = []
+    results: list[AppendResult] = []
+
+    def append(batch: list[Any]) -> AppendResult:
+        if batch[0] == "boom":
+            raise StoreUnavailable("the database went away")
+        stored.append(batch)
+        return AppendResult(len(batch), 0)
+
+    with BatchWriter(append, results.append) as writer:
+        writer.write(["a", "b"])
+        writer.write(["c"])
+        writer.close()
+    assert stored == [["a", "b"], ["c"]] and sum(r.added for r in results) == 3
+
+    stored.clear()
+    with pytest.raises(StoreUnavailable), BatchWriter(append, results.append) as writer:
+        writer.write(["d"])
+        writer.write(["boom"])
+        for _ in range(50):  # raised at a hand-over once the writer has failed...
+            writer.write(["later"])
+        writer.close()  # ...or here at the latest
+    assert stored == [["d"]]  # nothing after the failure was stored

@@ -8,8 +8,11 @@ damaged body is still refused with the field named.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from typing import Any
 
+import orjson
 import pytest
 
 from tests.adversarial.corpus import (
@@ -123,3 +126,22 @@ def test_a_body_missing_a_member_is_refused() -> None:
     with pytest.raises(EventRejected) as caught:
         AuditEvent.from_stored(document)
     assert caught.value.field == "target"
+
+
+def test_the_canonical_json_is_the_dict_written_compactly_and_computed_once() -> None:
+    event = parse_event(raw_event(1, details={"big": 2**70, "nul": "\x00", "f": 0.1}))
+    text = event.canonical_json()
+    assert json.loads(text) == event.to_dict()
+    assert text == json.dumps(event.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    assert event.canonical_json() is text
+    plain = parse_event(raw_event(2))
+    assert plain.canonical_json() == orjson.dumps(plain.to_dict()).decode()
+    assert plain.search_text() is plain.search_text()
+
+
+def test_an_event_built_without_validation_gets_no_json_of_what_json_cannot_hold() -> None:
+    good = parse_event(raw_event(1))
+    careless = dataclasses.replace(good, details={"x": b"\x1b"})
+    with pytest.raises(EventRejected) as caught:
+        careless.canonical_json()
+    assert caught.value.field == "details.x"

@@ -1,9 +1,9 @@
 """NDJSON in blocks: the lines of ``auditlog ingest``, read and judged a block at a time.
 
 Reading a megabyte at a time and judging its lines in one call keeps the per-line cost to
-the decoding and validation themselves, and a block is the unit a worker process is handed
-(``ingest_worker``). What a line becomes is exactly what it became when lines were read one
-by one: the same line numbers, the same reasons, the same bytes set aside.
+the decoding and validation themselves (and lets one scan of the block stand for a regular
+expression per line). What a line becomes is exactly what it became when lines were read
+one by one: the same line numbers, the same reasons, the same bytes set aside.
 """
 
 from __future__ import annotations

@@ -126,37 +126,11 @@ class AuditEvent(_EventFields):
 
     The search text and the canonical JSON are computed once, on first use, and kept with
     the event in two slots that are not fields (not part of its value, its equality or
-    ``dataclasses.fields``). They travel with it when it is pickled, so ingest can compute
-    them in a worker process and the writer only stores them.
+    ``dataclasses.fields``): whoever needs them again (the store's row, its hash chain, an
+    export) gets them for free.
     """
 
     __slots__ = ("_json", "_search_text")
-
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        """Pickle as plain values: the default (a state dict per nested dataclass) costs
-        several times more, and the catalog entry is looked up again by name."""
-        performer, context, target = self.performer, self.context, self.target
-        tenant = context.tenant
-        return _restore, (
-            self.id,
-            self.type.name,
-            self.occurred_at,
-            performer.id,
-            performer.mail,
-            performer.name,
-            performer.role,
-            None if tenant is None else tenant.id,
-            None if tenant is None else tenant.name,
-            context.source_ip,
-            context.user_agent,
-            target.kind,
-            target.id,
-            target.name,
-            self.summary,
-            self.details,
-            getattr(self, "_search_text", None),
-            getattr(self, "_json", None),
-        )
 
     @property
     def area(self) -> Area:
@@ -300,45 +274,3 @@ def _canonical_json(document: dict[str, Any]) -> str:
 
     parse_event(document)  # says what JSON cannot hold, and where
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-
-
-def _restore(
-    event_id: str,
-    type_name: str,
-    occurred_at: datetime,
-    performer_id: str,
-    mail: str,
-    performer_name: str,
-    role: str,
-    tenant_id: str | None,
-    tenant_name: str | None,
-    source_ip: str,
-    user_agent: str,
-    target_kind: str,
-    target_id: str,
-    target_name: str,
-    summary: str,
-    details: dict[str, Any],
-    search_text: str | None,
-    canonical: str | None,
-) -> AuditEvent:
-    """An unpickled ``AuditEvent`` (see ``AuditEvent.__reduce__``)."""
-    kind = event_type(type_name)
-    if kind is None:
-        raise ValueError(f"{type_name!r} is not in the catalog")
-    tenant = None if tenant_id is None else TenantRef(tenant_id, tenant_name)  # type: ignore[arg-type]
-    restored = AuditEvent(
-        event_id,
-        kind,
-        occurred_at,
-        Performer(performer_id, mail, performer_name, role),
-        Context(tenant, source_ip, user_agent),
-        Target(target_kind, target_id, target_name),
-        summary,
-        details,
-    )
-    if search_text is not None:
-        object.__setattr__(restored, "_search_text", search_text)
-    if canonical is not None:
-        object.__setattr__(restored, "_json", canonical)
-    return restored

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
-import stat
 import sys
 import time
 from collections.abc import Iterator
@@ -25,21 +23,18 @@ from pathlib import Path
 from typing import BinaryIO
 
 from tui.cli import exit_codes
-from tui.cli.ingest_lines import BLOCK_BYTES, MAX_LINE_BYTES, Rejected, blocks
-from tui.cli.ingest_worker import BlockParser
+from tui.cli.ingest_lines import MAX_LINE_BYTES, Rejected, blocks, parse_block
+from tui.cli.ingest_writer import BatchWriter
 from tui.cli.session import open_store
 from tui.domain.display import inert
 from tui.domain.errors import InvalidInput
 from tui.domain.event import AuditEvent
+from tui.domain.query import AppendResult
 from tui.store.repository import AuditStore
 
-__all__ = ["BATCH_SIZE", "MAX_LINE_BYTES", "PARALLEL_MIN_BYTES", "ingest", "register", "run"]
+__all__ = ["BATCH_SIZE", "MAX_LINE_BYTES", "ingest", "register", "run"]
 
 BATCH_SIZE = 5_000
-#: From this size on (or for a pipe, whose size is unknown) lines are decoded and validated
-#: in a second process while this one writes: the two halves cost about the same, so on two
-#: cores ingest takes about half as long. Below it the fork is not worth its start-up.
-PARALLEL_MIN_BYTES = 8 * BLOCK_BYTES
 
 
 def register(subparsers: argparse._SubParsersAction, parents: list) -> None:  # type: ignore[type-arg]
@@ -62,13 +57,13 @@ def run(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         raise InvalidInput("--batch-size must be at least 1")
     rejects_path = args.rejects or (None if args.source == "-" else f"{args.source}.rejects")
-    with ExitStack() as stack:
-        source = _open_source(args.source, stack)
-        # The worker is forked before the database is opened: it inherits no connection.
-        parser = stack.enter_context(BlockParser(parallel=_worth_a_worker(source)))
-        store = open_store(args)
-        stack.callback(store.close)
-        report = ingest(store, source, rejects_path, args.batch_size, parser=parser)
+    store = open_store(args)
+    try:
+        with ExitStack() as stack:
+            source = _open_source(args.source, stack)
+            report = ingest(store, source, rejects_path, args.batch_size)
+    finally:
+        store.close()
     print(report.summary(rejects_path), file=sys.stderr)
     return exit_codes.BAD_INPUT if report.rejected else exit_codes.OK
 
@@ -96,14 +91,17 @@ def ingest(
     source: BinaryIO,
     rejects_path: str | None,
     batch_size: int,
-    *,
-    parser: BlockParser | None = None,
 ) -> IngestReport:
     """Read ``source`` block by block, in order: each bad line reported and set aside as it
-    comes, the good events stored ``batch_size`` at a time."""
+    comes, the good events stored ``batch_size`` at a time by a writer thread."""
     report = IngestReport()
     now = store.now()
     batch: list[AuditEvent] = []
+
+    def stored(result: AppendResult) -> None:
+        report.added += result.added
+        report.duplicates += result.duplicates
+
     with ExitStack() as stack:
         rejects: BinaryIO | None = None
 
@@ -118,27 +116,23 @@ def ingest(
                 rejects.write(line if line.endswith(b"\n") else line + b"\n")
 
         stack.enter_context(_fewer_collections())
-        parsed = (parser or BlockParser(parallel=False)).parse(blocks(source), now)
-        for block in parsed:
+        writer = stack.enter_context(BatchWriter(store.append, stored))
+        for first, lines in blocks(source):
+            block = parse_block(first, lines, now)
             for item in block.items:
                 if isinstance(item, Rejected):
                     reject(item.number, item.reason, item.line)
                     continue
                 batch.append(item)
                 if len(batch) >= batch_size:
-                    _flush(store, batch, report)
+                    writer.write(batch)
+                    batch = []
             if block.last_line:
                 report.lines = block.last_line
-        _flush(store, batch, report)
+        if batch:
+            writer.write(batch)
+        writer.close()
     return report
-
-
-def _flush(store: AuditStore, batch: list[AuditEvent], report: IngestReport) -> None:
-    if batch:
-        result = store.append(batch)
-        report.added += result.added
-        report.duplicates += result.duplicates
-        batch.clear()
 
 
 @contextmanager
@@ -155,16 +149,6 @@ def _fewer_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
-
-
-def _worth_a_worker(source: BinaryIO) -> bool:
-    if (os.cpu_count() or 1) < 2:
-        return False
-    try:
-        status = os.fstat(source.fileno())
-    except (OSError, ValueError, AttributeError):  # not a real file (a test's BytesIO)
-        return False
-    return not stat.S_ISREG(status.st_mode) or status.st_size >= PARALLEL_MIN_BYTES
 
 
 def _open_source(source: str, stack: ExitStack) -> BinaryIO:
