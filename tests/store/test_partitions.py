@@ -208,6 +208,49 @@ def test_a_week_whose_rows_are_in_the_default_stays_there(fresh_store, fresh_url
     assert fresh_store.verify(ADMIN.email).valid
 
 
+@postgresql_only
+def test_a_long_reader_of_the_default_does_not_hold_an_append_up(
+    fresh_store, fresh_url, clock, monkeypatch
+) -> None:
+    monkeypatch.setattr(partitions, "LOCK_TIMEOUT", "200ms")
+    fresh_store.append([make_event(1)])
+    with _connected(fresh_url) as export:  # an export reading old events, for a long time
+        export.execute(text("SELECT count(*) FROM events_default")).scalar_one()
+        clock.now += days(21)
+        result = fresh_store.append([make_event(2, age=-days(21) + timedelta(minutes=1))])
+        export.rollback()
+    assert result.added == 1
+    assert _weeks(fresh_url)["events_default"] == 1  # its week could not be attached
+    reader = fresh_store.reader(ADMIN.email)
+    assert ids(reader.stream(window(clock))) == ["evt_000002", "evt_000001"]
+    assert fresh_store.verify(ADMIN.email).valid
+
+
+@postgresql_only
+def test_a_purge_that_cannot_drop_in_time_changes_nothing(fresh_url, clock, monkeypatch) -> None:
+    from tui.domain.errors import StoreUnavailable
+    from tui.store import chain_purge
+
+    monkeypatch.setattr(chain_purge, "DROP_LOCK_TIMEOUT", "200ms")
+    store = AuditStore.open(fresh_url, clock=clock)
+    try:
+        store.add_account(ADMIN)
+        store.append(_spread(0, 100, days(1), days(99)))
+        clock.now += days(100)
+        weeks = _weeks(fresh_url)
+        with _connected(fresh_url) as export:
+            export.execute(text("SELECT count(*) FROM events")).scalar_one()
+            with pytest.raises(StoreUnavailable, match="lock timeout"):
+                store.purge()
+            export.rollback()
+        assert _weeks(fresh_url) == weeks
+        assert store.verify(ADMIN.email).purged == 0
+        assert store.purge() == 19
+        assert store.verify(ADMIN.email).valid
+    finally:
+        store.close()
+
+
 # -- ids stay unique across weeks (both backends) --------------------------------------------------
 
 

@@ -46,6 +46,8 @@ _EXPIRED = (
 _EXPIRED_SQLITE = _EXPIRED.format("?")
 _EXPIRED_PG = _EXPIRED.format("%(cutoff)s")
 _SQLITE_FLAG = "auditlog_purging"
+#: How long the purge waits to drop expired weeks before it gives up (and changes nothing).
+DROP_LOCK_TIMEOUT = "10s"
 # PostgreSQL's partitions: identifiers are quoted, the condition is built of placeholders.
 _COUNT = "SELECT count(*) FROM {}"
 _DELETE_OUTSIDE = "DELETE FROM events WHERE occurred_at < %s AND ({})"
@@ -94,6 +96,10 @@ def _purge_postgresql(connection: Connection, driver: Any, cutoff_ms: int) -> in
         cursor.execute(_DELETE_OUTSIDE.format(outside), values)
         removed += cursor.rowcount
     connection.exec_driver_sql("SET LOCAL auditlog.purging = 'off'")
+    if expired:
+        # A DROP waits for every running read of the log (an export may take minutes) and
+        # readers queue behind it: give up instead, undoing the whole purge, to run again.
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{DROP_LOCK_TIMEOUT}'")
     for partition in expired:
         connection.exec_driver_sql(_DROP.format(quote(partition.name)))
     return removed

@@ -12,8 +12,8 @@ retention when they arrive (validation accepts any past time; a partition per an
 would be created only to be dropped) and the rare week that could not be created. A query
 whose range the weeks cover does not read it.
 
-Partitions are created *before* the append that needs them, each in a short transaction of
-its own serialised by an advisory lock, as a plain table attached with ``ATTACH PARTITION``:
+Partitions are created *before* the append that needs them, in a short transaction of their
+own under the append lock, each as a plain table attached with ``ATTACH PARTITION``:
 that locks the parent only against other DDL (SHARE UPDATE EXCLUSIVE), so readers and
 writers go on, where ``CREATE TABLE ... PARTITION OF`` would block every reader of the log.
 Which weeks exist is remembered per store, so an append into known weeks costs nothing.
@@ -32,14 +32,18 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, exc
 
+from tui.store.appending import lock
+
 DAY_MS = 86_400_000
 WEEK_MS = 7 * DAY_MS
 #: 1970-01-05, the first Monday of the epoch: weeks are aligned on it.
 _MONDAY_MS = 4 * DAY_MS
 DEFAULT = "events_default"
 _PREFIX = "events_w"
-#: Serialises partition DDL between every auditlog process on the database ("evtpart").
-ADVISORY_KEY = 0x65767470617274
+#: How long making a week waits for a lock (the default partition, read by a long export)
+#: before it gives up: an append is never held up longer than this.
+LOCK_TIMEOUT = "2s"
+_LOCK_NOT_AVAILABLE = "55P03"
 _BOUND = re.compile(r"FROM \('?(-?\d+)'?\) TO \('?(-?\d+)'?\)")
 
 
@@ -156,33 +160,41 @@ class WeeklyPartitions:
     def ensure(self, engine: Engine, times: Iterable[int], now_ms: int, cutoff_ms: int) -> int:
         """Create the weeks an append of rows at ``times`` needs; returns how many were made.
 
-        Costs nothing when every week is known. Otherwise one short transaction: take the
-        advisory lock, re-read which weeks exist (another process may have made them), and
-        add each missing one in a savepoint, so one that cannot be made (its rows are in the
-        default partition already) leaves the others made and its rows in the default.
+        Costs nothing when every week is known, and one catalog query when this store has
+        not looked yet. Otherwise one short transaction under the append lock (so no append
+        or purge runs meanwhile: the purge, which deletes from the default partition and
+        then drops weeks, could otherwise deadlock with an attach): re-read which weeks
+        exist (another process may have made them), then add each missing one in a
+        savepoint. One that cannot be made — its rows are in the default partition already,
+        or the default is held by a long reader past ``LOCK_TIMEOUT`` — is skipped: its rows
+        go to the default partition, stored and found all the same. The week ahead is made
+        a week early, so a skip there is retried by the next store before any row needs it.
         """
         times = [t for t in times if isinstance(t, int)]  # the database refuses the rest
         with self._mutex:
-            if self._known is not None and not weeks_to_create(
-                times, now_ms, cutoff_ms, self._known
-            ):
+            if self._known is None:
+                with engine.connect() as connection:
+                    self._known = {p.lo for p in attached(connection)}
+            if not weeks_to_create(times, now_ms, cutoff_ms, self._known):
                 return 0
             made = 0
             with engine.begin() as connection:
-                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_KEY,))
+                lock(connection)
+                connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
                 known = {p.lo for p in attached(connection)}
-                for start in weeks_to_create(times, now_ms, cutoff_ms, known):
+                missing = weeks_to_create(times, now_ms, cutoff_ms, known)
+                # Made or not, none is tried again by this store (until the purge's forget).
+                self._known = known | set(missing)
+                for start in missing:
                     if _default_holds(connection, start):
-                        known.add(start)  # not made, and not to be tried on every append
                         continue
                     try:
                         with connection.begin_nested():
                             for statement in create_statements(start):
                                 connection.exec_driver_sql(statement)
-                    except exc.DBAPIError:
-                        pass  # its rows go to the default partition: still stored, still found
-                    else:
-                        made += 1
-                    known.add(start)
-            self._known = known
+                    except exc.DBAPIError as error:
+                        if getattr(error.orig, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
+                            break  # the others would wait as long
+                        continue
+                    made += 1
             return made
