@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import threading
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from tests.cli.conftest import Run
 from tests.conftest import ADMIN, raw_event
 from tui.cli import exit_codes
-from tui.cli.ingest_lines import blocks
+from tui.cli.ingest_lines import LongLine, blocks
 
 
 def _write(path: Path, lines: list[bytes]) -> Path:
@@ -155,3 +156,46 @@ def test_an_exported_line_with_its_seal_is_ingested(run: Run, tmp_path: Path) ->
     result = run("ingest", str(source))
     assert "1 events added" in result.err
     assert "line 2: _seal: the export's seal must be an object, not a string" in result.err
+
+
+def test_a_line_too_long_to_hold_is_refused_as_it_streams_past(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tui.cli.ingest_lines.MAX_LINE_BYTES", 2_000)
+    monkeypatch.setattr("tui.cli.ingest_lines.BLOCK_BYTES", 300)
+    long_event = orjson.dumps(raw_event(2, summary="x" * 5_000))
+    lines = [
+        orjson.dumps(raw_event(1)),
+        long_event,
+        b" \t" * 3_000,  # a blank line, however long, is skipped like any blank line
+        orjson.dumps(raw_event(4)) + b"\n" + orjson.dumps(raw_event(5)),
+        b"\r" + long_event,  # the last line, without a newline
+    ]
+    source = tmp_path / "in.ndjson"
+    source.write_bytes(b"\n".join(lines))
+    result = run("ingest", str(source))
+    reported = [line for line in result.err.splitlines() if line.startswith("line ")]
+    assert reported == ["line 2: line longer than 32 MiB", "line 6: line longer than 32 MiB"]
+    assert "6 lines read, 3 events added, 0 already present, 2 rejected" in result.err
+    rejects = (tmp_path / "in.ndjson.rejects").read_bytes()
+    assert rejects == long_event + b"\n" + b"\r" + long_event + b"\n"
+
+
+def test_no_block_holds_much_more_than_the_longest_line_allowed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("tui.cli.ingest_lines.MAX_LINE_BYTES", 1_000)
+    data = b"{}\n" + b"y" * 50_000 + b"\n{}\n{}" + b"z" * 20_000
+    seen = []
+    for first, lines in blocks(io.BytesIO(data), 100):
+        if isinstance(lines, LongLine):
+            taken = list(lines.pieces())
+            assert max(len(piece) for piece in taken) <= 1_100
+            seen.append((first, b"".join(taken)))
+        else:
+            assert len(lines) <= 1_100
+            seen.append((first, lines))
+    assert seen[0] == (1, b"{}\n")
+    assert (2, b"y" * 50_000 + b"\n") in seen
+    assert seen[-1] == (4, b"{}" + b"z" * 20_000)
+    assert b"".join(lines for _, lines in seen) == data

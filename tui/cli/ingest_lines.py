@@ -22,9 +22,9 @@ from tui.domain.validation import parse_event
 
 #: How much is read at a time; a block ends at the last whole line within it.
 BLOCK_BYTES = 1024 * 1024
-#: A line longer than this is refused without being decoded (protects memory).
+#: A line longer than this is refused without being decoded, or even held (protects memory).
 MAX_LINE_BYTES = 32 * 1024 * 1024
-_TOO_LONG = f"line longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB"
+TOO_LONG = f"line longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB"
 #: Every byte to ``0`` if it is a digit, else to a space (see ``_may_hold_long_integers``).
 _DIGITS = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x20 for byte in range(256))
 _LONG_DIGITS = b"0" * 19
@@ -46,24 +46,67 @@ class ParsedBlock(NamedTuple):
     last_line: int
 
 
-def blocks(source: BinaryIO, size: int | None = None) -> Iterator[tuple[int, bytes]]:
+class LongLine:
+    """A line found longer than ``MAX_LINE_BYTES`` before its end was even read.
+
+    It is refused unread, so it is never held whole: ``pieces()`` gives its bytes (the
+    newline included) as they are read, for the reject file. ``blocks`` skips whatever of
+    it was not taken before it goes on.
+    """
+
+    def __init__(self, head: list[bytes], source: BinaryIO, size: int) -> None:
+        self._head, self._source, self._size = head, source, size
+        self.rest: bytes | None = None  # what followed its newline in the last read
+
+    def pieces(self) -> Iterator[bytes]:
+        head, self._head = self._head, []
+        yield from head
+        while self.rest is None:
+            data = self._source.read(self._size)
+            cut = data.find(b"\n") + 1
+            if not data or cut:
+                self.rest = data[cut:]
+                if cut:
+                    yield data[:cut]
+                return
+            yield data
+
+
+def blocks(source: BinaryIO, size: int | None = None) -> Iterator[tuple[int, bytes | LongLine]]:
     """``(number of its first line, whole lines)`` for each block of ``source``.
 
     A block holds at least ``size`` bytes (default ``BLOCK_BYTES``; but the last) and ends
     with a newline (but the last, when the input does not). A line longer than a block makes
-    its block longer.
+    its block longer, up to ``MAX_LINE_BYTES``; beyond that it comes as a ``LongLine`` of
+    its own, so memory stays bounded whatever the input.
     """
     size = size or BLOCK_BYTES
     number = 1
     pending: list[bytes] = []
+    held = 0
     while data := source.read(size):
         cut = data.rfind(b"\n") + 1
         if not cut:
             pending.append(data)
+            held += len(data)
+            if held > MAX_LINE_BYTES:
+                long_line = LongLine(pending, source, size)
+                yield number, long_line
+                for _ in long_line.pieces():  # (whatever the caller left unread)
+                    pass
+                number += 1
+                rest = long_line.rest or b""
+                cut = rest.rfind(b"\n") + 1
+                if cut:
+                    yield number, rest[:cut]
+                    number += rest.count(b"\n", 0, cut)
+                pending = [rest[cut:]] if cut < len(rest) else []
+                held = len(rest) - cut
             continue
         pending.append(data[:cut])
         block = b"".join(pending)
         pending = [data[cut:]] if cut < len(data) else []
+        held = len(data) - cut
         yield number, block
         number += block.count(b"\n")
     if pending:
@@ -85,7 +128,7 @@ def parse_block(first: int, block: bytes, now: datetime | None) -> ParsedBlock:
             continue
         last = number
         if len(line) > MAX_LINE_BYTES:
-            append(Rejected(number, _TOO_LONG, line))
+            append(Rejected(number, TOO_LONG, line))
             continue
         try:
             raw = loads(line)

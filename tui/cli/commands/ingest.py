@@ -15,15 +15,24 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import sys
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
 from tui.cli import exit_codes
-from tui.cli.ingest_lines import MAX_LINE_BYTES, Rejected, blocks, parse_block
+from tui.cli.ingest_lines import (
+    MAX_LINE_BYTES,
+    TOO_LONG,
+    LongLine,
+    Rejected,
+    blocks,
+    parse_block,
+)
 from tui.cli.ingest_writer import BatchWriter
 from tui.cli.session import open_store
 from tui.domain.display import inert
@@ -103,25 +112,17 @@ def ingest(
         report.duplicates += result.duplicates
 
     with ExitStack() as stack:
-        rejects: BinaryIO | None = None
-
-        def reject(number: int, reason: str, line: bytes) -> None:
-            nonlocal rejects
-            report.rejected += 1
-            # The reason may quote the line (an unknown field's name): escapes must not act.
-            print(f"line {number}: {inert(reason)}", file=sys.stderr)
-            if rejects_path:
-                if rejects is None:
-                    rejects = stack.enter_context(Path(rejects_path).open("wb"))
-                rejects.write(line if line.endswith(b"\n") else line + b"\n")
-
+        rejects = _Rejects(rejects_path, report, stack)
         stack.enter_context(_fewer_collections())
         writer = stack.enter_context(BatchWriter(store.append, stored))
         for first, lines in blocks(source):
+            if isinstance(lines, LongLine):
+                rejects.long_line(first, lines)
+                continue
             block = parse_block(first, lines, now)
             for item in block.items:
                 if isinstance(item, Rejected):
-                    reject(item.number, item.reason, item.line)
+                    rejects.add(item.number, item.reason, [item.line])
                     continue
                 batch.append(item)
                 if len(batch) >= batch_size:
@@ -133,6 +134,44 @@ def ingest(
             writer.write(batch)
         writer.close()
     return report
+
+
+class _Rejects:
+    """Reports each bad line on stderr and copies it, byte for byte, to the reject file
+    (opened at the first one)."""
+
+    def __init__(self, path: str | None, report: IngestReport, stack: ExitStack) -> None:
+        self._path, self._report, self._stack = path, report, stack
+        self._file: BinaryIO | None = None
+
+    def add(self, number: int, reason: str, pieces: Iterable[bytes]) -> None:
+        self._report.rejected += 1
+        # The reason may quote the line (an unknown field's name): escapes must not act.
+        print(f"line {number}: {inert(reason)}", file=sys.stderr)
+        if self._path and self._file is None:
+            opened = Path(self._path).open("wb")  # noqa: SIM115 (the ExitStack closes it)
+            self._file = self._stack.enter_context(opened)
+        last = b"\n"
+        for piece in pieces:
+            if self._file is not None and piece:
+                self._file.write(piece)
+                last = piece
+        if self._file is not None and not last.endswith(b"\n"):
+            self._file.write(b"\n")
+
+    def long_line(self, number: int, line: LongLine) -> None:
+        """A line too long to hold: refused as it streams past, unless it is all blank
+        (then skipped, as a blank line is; its blank start waits in a spool file)."""
+        pieces = line.pieces()
+        with tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as blank_start:
+            for piece in pieces:
+                if piece.strip():
+                    blank_start.seek(0)
+                    head = iter(lambda: blank_start.read(1024 * 1024), b"")
+                    self.add(number, TOO_LONG, itertools.chain(head, [piece], pieces))
+                    self._report.lines = number
+                    return
+                blank_start.write(piece)
 
 
 @contextmanager
