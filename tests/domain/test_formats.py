@@ -362,3 +362,13 @@ def test_stored_rows_are_read_lazily_and_an_unknown_format_at_once() -> None:
     assert read == 0
     assert next(encode_stored("ndjson", rows()))
     assert read <= CHUNK_STORED + 1
+
+
+@given(st.text(alphabet="\u2028\u2029\x85“”—éè©…Åa\n ", max_size=40))
+def test_every_line_separator_is_escaped_whatever_surrounds_it(text: str) -> None:
+    escaped = formats._escape_line_breaks(text.encode()).decode()
+    assert not set("\u2028\u2029\x85") & set(escaped)
+    unescaped = (
+        escaped.replace("\\u2028", "\u2028").replace("\\u2029", "\u2029").replace("\\u0085", "\x85")
+    )
+    assert unescaped == text

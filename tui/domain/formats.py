@@ -5,6 +5,12 @@ demo generator) and yields chunks of a few hundred events, so exporting a millio
 needs no more memory than exporting one chunk. Writing the chunks somewhere is the caller's
 business; this module does no I/O.
 
+``encode_stored(format, rows)`` writes the same bytes from the store's rows
+(``AuditReader.stored``): the canonical JSON the store holds is what NDJSON and JSON write,
+so those rows are joined as they are, without building an ``AuditEvent`` each, at the speed
+the database reads them. That is how exports should run; ``encode`` remains for events that
+are not stored (the demo, the benchmark's generator).
+
 The formats:
 
 ``ndjson``
@@ -191,13 +197,31 @@ def _escape_line_breaks(chunk: bytes) -> bytes:
     summary could split an NDJSON line in two. Outside strings JSON never holds them, and the
     escape decodes to the same text, so nothing is lost.
     """
-    if chunk.isascii():  # most chunks, and far quicker to tell than to search three times
+    if not _holds_line_breaks(chunk):
         return chunk
     return (
         chunk.replace(b"\xe2\x80\xa8", b"\\u2028")
         .replace(b"\xe2\x80\xa9", b"\\u2029")
         .replace(b"\xc2\x85", b"\\u0085")
     )
+
+
+def _holds_line_breaks(chunk: bytes) -> bool:
+    """Whether ``chunk`` holds U+2028, U+2029 or NEL, told some hundred times quicker than
+    ``bytes.replace`` searches for them: each one's last byte is found with ``memchr``
+    (typographic quotes and dashes share their first two bytes, which makes a search for
+    the whole sequence slow), then the bytes before it are compared."""
+    for last, lead in _LINE_BREAK_BYTES:
+        find = chunk.find
+        at = find(last)
+        while at != -1:
+            if at >= len(lead) and chunk.startswith(lead, at - len(lead)):
+                return True
+            at = find(last, at + 1)
+    return False
+
+
+_LINE_BREAK_BYTES = ((b"\xa8", b"\xe2\x80"), (b"\xa9", b"\xe2\x80"), (b"\x85", b"\xc2"))
 
 
 def _csv(events: Iterator[AuditEvent]) -> Iterator[bytes]:

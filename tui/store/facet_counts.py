@@ -6,8 +6,9 @@ Two plans, chosen by scope, with the same answer:
   each count is a range of one of the ``(column, occurred_at, ...)`` indexes, read without
   touching the table. The values themselves come from a skip scan of the same index (the
   smallest value, then the smallest greater one, ...), a few dozen index seeks where a
-  GROUP BY would read every event of the range three times: at 1M events over 180 days
-  0.2-0.3 s instead of 2.2 s on SQLite.
+  GROUP BY would read every event of the range three times, with the table. The three
+  counts run side by side, each in a read of its own (given ``read``): they are index
+  walks that hold no lock and release the GIL, so two cores take about half the time.
 - A narrower scope (a supervisor's tenants, the portal only): the tenant decides which rows
   count, and no index holds it beside the type or performer, so one pass over the scope's
   rows counts all three at once.
@@ -19,6 +20,9 @@ change; the newest is the one a user knows).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 
 from sqlalchemy import Column, ColumnElement, Connection, func, literal, select
 
@@ -26,13 +30,31 @@ from tui.domain.access import Scope
 from tui.domain.query import Facet, Facets
 from tui.store.schema import events, tenants
 
+#: Opens another read of the same database (``AuditStore._read``).
+Read = Callable[[], AbstractContextManager[Connection]]
 
-def facets(connection: Connection, where: list[ColumnElement[bool]], scope: Scope) -> Facets:
-    """The facets of the events matching ``where`` (the time range and ``scope``, no more)."""
+
+def facets(
+    connection: Connection,
+    where: list[ColumnElement[bool]],
+    scope: Scope,
+    read: Read | None = None,
+) -> Facets:
+    """The facets of the events matching ``where`` (the time range and ``scope``, no more).
+
+    ``read``, when given, opens the further reads the counts run in side by side.
+    """
     if scope.portal and scope.tenants is None:
-        types = _skip_scan(connection, events.c.event_type, where)
-        performers = _skip_scan(connection, events.c.performer_mail, where, named=True)
-        tenant_counts = _skip_scan(connection, events.c.tenant_id, where)
+        if read is None:
+            performers = _skip_scan(connection, events.c.performer_mail, where, named=True)
+            tenant_counts = _skip_scan(connection, events.c.tenant_id, where)
+            types = _skip_scan(connection, events.c.event_type, where)
+        else:
+            with ThreadPoolExecutor(max_workers=2, thread_name_prefix="facets") as pool:
+                by_performer = pool.submit(_own_read, read, events.c.performer_mail, where)
+                by_tenant = pool.submit(_own_read, read, events.c.tenant_id, where)
+                types = _skip_scan(connection, events.c.event_type, where)
+                performers, tenant_counts = by_performer.result(), by_tenant.result()
     else:
         types, performers, tenant_counts = _one_pass(connection, where)
         for mail, (n, _) in performers.items():  # one index seek each
@@ -79,6 +101,11 @@ def _skip_scan(
         select(values.c.value, counted, name).where(values.c.value.is_not(None))
     ).all()
     return {value: (n, label) for value, n, label in rows if n}
+
+
+def _own_read(read: Read, column: Column[str], where: list[ColumnElement[bool]]) -> Counted:
+    with read() as connection:
+        return _skip_scan(connection, column, where, named=column is events.c.performer_mail)
 
 
 def _one_pass(connection: Connection, where: list[ColumnElement[bool]]) -> tuple[Counted, ...]:

@@ -111,7 +111,7 @@ class AuditReader:
         with self._store._read() as connection:
             scope = visible_scope(self.current_principal(connection), base.scope)
             where = filters.base_conditions(base, scope, self._store.now())
-            return facet_counts(connection, where, scope)
+            return facet_counts(connection, where, scope, self._store._read)
 
     def stream(self, query: EventQuery, batch: int = 2000) -> Iterator[AuditEvent]:
         """Every matching event, newest first, in constant memory (page by page)."""

@@ -39,9 +39,11 @@ Collect = Callable[[list[ColumnElement[bool]], int], tuple[Part, int]]
 
 @dataclass(frozen=True, slots=True)
 class Tuning:
-    """The cost model. Costs are relative, measured at 1M events on SQLite and PostgreSQL:
-    testing one candidate row costs about 1 (under a microsecond), each match the search
-    index returns about 8 (it returns every match in the table, which is then sorted)."""
+    """The cost model, in relative units measured at 1M events (SQLite and PostgreSQL):
+    testing one walked row costs 1 (a few microseconds with its table lookup), each match
+    the search index returns about 2 (it returns every match in the table, which is then
+    sorted). A stage walks on while walking the rest of the page looks cheaper than the
+    index's share of the table; a wrong guess costs at most ``max_scan`` rows."""
 
     #: Candidates tested row by row before anything else.
     first_scan: int = 1000
