@@ -7,6 +7,7 @@ import doctest
 import io
 import itertools
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -372,3 +373,17 @@ def test_every_line_separator_is_escaped_whatever_surrounds_it(text: str) -> Non
         escaped.replace("\\u2028", "\u2028").replace("\\u2029", "\u2029").replace("\\u0085", "\x85")
     )
     assert unescaped == text
+
+
+@given(st.text(alphabet="0123456789 a.-é", max_size=60))
+def test_a_run_of_19_digits_is_told_the_same_in_bytes_and_text(text: str) -> None:
+    expected = re.search("[0-9]{19}", text) is not None
+    assert formats._has_long_digits(text) is expected
+    assert formats._has_long_digits(text.encode()) is expected
+
+
+def test_integers_beyond_64_bits_decode_exactly_from_bytes() -> None:
+    assert formats.decode_json(b'{"n":18446744073709551617,"m":1}') == {
+        "n": 18446744073709551617,
+        "m": 1,
+    }

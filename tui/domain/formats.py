@@ -81,7 +81,6 @@ CHUNK_STORED = 2000
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: A run of 19 digits may be an integer beyond 64 bits (2**63 has 19 digits).
 _LONG_DIGITS = re.compile("[0-9]{19}")
-_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{19}")
 
 
 def encode(format: str, events: Iterable[AuditEvent]) -> Iterator[bytes]:
@@ -148,13 +147,25 @@ def decode_json(data: bytes | str) -> Any:
     (``orjson.JSONDecodeError``: invalid UTF-8, lone surrogates, NaN, nesting beyond 1024).
     """
     value = orjson.loads(data)
-    long_digits = _LONG_DIGITS_BYTES if isinstance(data, bytes) else _LONG_DIGITS
-    if long_digits.search(data):  # type: ignore[arg-type]
+    if _has_long_digits(data):
         try:
             return json.loads(data)
         except (ValueError, RecursionError):  # deeper than the standard library goes
             return value
     return value
+
+
+def _has_long_digits(data: bytes | str) -> bool:
+    """Whether ``data`` holds a run of 19 digits. For bytes every digit is first mapped to
+    ``0`` (``bytes.translate``) and the run looked for as a plain string: some ten times
+    quicker than the regular expression, which tries a match at every position."""
+    if isinstance(data, bytes):
+        return _NINETEEN_ZEROS in data.translate(_DIGITS_TO_ZERO)
+    return _LONG_DIGITS.search(data) is not None
+
+
+_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_NINETEEN_ZEROS = b"0" * 19
 
 
 def _dumps(value: Any) -> bytes:
@@ -325,7 +336,7 @@ def _csv_cells(document: dict[str, Any]) -> list[str]:
         document["summary"],
         _dumps(document["details"]).decode("utf-8"),
     ]
-    return [neutralise(cell) for cell in cells]
+    return ["'" + cell if cell.startswith(_FORMULA_STARTS) else cell for cell in cells]
 
 
 def neutralise(cell: str) -> str:
