@@ -115,11 +115,15 @@ def test_every_hostile_event_is_copied_exactly_and_inert(copying, hostile_raws, 
         assert sorted(ids) == sorted(hostile_raws)
         for row, event_id in list(enumerate(ids))[::step]:
             table.move_cursor(row=row)
-            await pilot.pause()
             written.clear()
             copied.clear()
-            await pilot.press("c")  # the pane is closed: the highlighted row is copied
-            await pilot.pause()
+            # The pane is closed: the highlighted row is copied. By the key now and then; else
+            # by the action the key runs (the same path, without a keypress's round trip).
+            if row % 8 == 0:
+                await pilot.press("c")
+            else:
+                screen.action_copy()
+                await pilot.pause()  # the notification arrives as a message
             assert len(copied) == 1, event_id
             _check_copy(copied[0], hostile_raws[event_id], _osc52(written), event_id)
             assert app.clipboard == copied[0]

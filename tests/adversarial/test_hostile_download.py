@@ -85,11 +85,11 @@ async def _until(pilot: Any, condition: Any, seconds: float = 20.0) -> None:
 async def _paste_path(pilot: Any, path: str) -> Any:
     """Open the dialog, empty the path box and paste ``path`` into it, as a user would."""
     await pilot.press("w")
-    await settle(pilot)
+    await pilot.pause()
     box = pilot.app.screen.query_one("#path")
     box.value = ""
     box.post_message(events.Paste(path))
-    await settle(pilot)
+    await pilot.pause()
     return box
 
 
