@@ -301,6 +301,35 @@ def test_purge_removes_what_expired_and_verify_stays_valid(store, six_months, cl
     assert store.verify(ADMIN.email).valid
 
 
+def test_purge_checkpoints_name_exactly_the_runs_removed(store, six_months, clock, db_url):
+    """The same checkpoints on both backends, whichever way they are read: per segment (an
+    append of 50), the run of positions removed and the hash of its last event."""
+    from tui.domain.chain import GENESIS
+    from tui.store import appending, repository
+
+    hashes: list[bytes] = []
+    prev = GENESIS
+    for start in range(0, len(six_months), 50):
+        rows = [repository._event_row(e) for e in six_months[start : start + 50]]
+        chained, prev = appending.chain_rows(rows, 0, prev)
+        hashes.extend(row[-1] for row in chained)
+    store.purge()
+    clock.now += days(10)
+    store.purge()
+    with _connected(db_url) as connection:
+        first = connection.execute(text("SELECT min(segment) FROM chain_segments")).scalar_one()
+        found = [
+            (segment - first, low, high, bytes(anchor))
+            for segment, low, high, anchor in connection.execute(
+                text(
+                    "SELECT segment, first_position, last_position, anchor "
+                    "FROM chain_checkpoints ORDER BY segment, first_position"
+                )
+            )
+        ]
+    assert found == [(0, 0, 49, hashes[49]), (1, 0, 49, hashes[99]), (2, 0, 19, hashes[119])]
+
+
 @postgresql_only
 def test_purge_drops_whole_weeks_and_keeps_the_straddling_one(fresh_url, clock) -> None:
     store = AuditStore.open(fresh_url, clock=clock)

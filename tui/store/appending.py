@@ -77,7 +77,13 @@ def lock(connection: Connection) -> None:
 
 
 def stored_ids(connection: Connection, ids: Sequence[str]) -> set[str]:
-    """Which of ``ids`` the events table holds already (one statement, whatever the count)."""
+    """Which of ``ids`` the events table holds already (one statement, whatever the count).
+
+    On PostgreSQL this lookup, under the append lock, is what keeps an id stored once: the
+    weekly partitions can only hold ``event_id`` unique together with ``occurred_at``
+    (migration 0003), so the same id sent again at another time is found here, in any
+    week, through each partition's (event_id, occurred_at) index.
+    """
     with driver_errors(connection) as driver:
         if connection.dialect.name == "sqlite":
             rows = driver.execute(
