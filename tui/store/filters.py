@@ -27,17 +27,22 @@ def conditions(
     query: EventQuery, scope: Scope, now: datetime, dialect: str
 ) -> list[ColumnElement[bool]]:
     """The WHERE clauses for ``query`` within ``scope`` (the principal's visible scope)."""
-    return [*base_conditions(query, scope, now), *search_conditions(query.terms, dialect)]
-
-
-def base_conditions(query: EventQuery, scope: Scope, now: datetime) -> list[ColumnElement[bool]]:
-    """``conditions`` without the free-text terms, which the search plan adds its own way."""
-    start = max(query.time_range.start, retention_cutoff(now))
-    where: list[ColumnElement[bool]] = [
-        events.c.occurred_at >= to_epoch_ms(start),
-        events.c.occurred_at < to_epoch_ms(query.time_range.end),
-        scope_condition(scope),
+    return [
+        *time_window(span(query, now)),
+        *filter_conditions(query, scope),
+        *search_conditions(query.terms, dialect),
     ]
+
+
+def span(query: EventQuery, now: datetime) -> tuple[int, int]:
+    """The query's time range within retention, as (start, end) epoch milliseconds."""
+    start = max(query.time_range.start, retention_cutoff(now))
+    return to_epoch_ms(start), to_epoch_ms(query.time_range.end)
+
+
+def filter_conditions(query: EventQuery, scope: Scope) -> list[ColumnElement[bool]]:
+    """Scope, types, areas and performer: ``conditions`` but for time and text."""
+    where: list[ColumnElement[bool]] = [scope_condition(scope)]
     if query.types:
         where.append(events.c.event_type.in_(sorted(query.types)))
     if query.areas:
@@ -46,6 +51,41 @@ def base_conditions(query: EventQuery, scope: Scope, now: datetime) -> list[Colu
         performer = query.performer.strip().casefold()
         where.append(events.c.performer_mail == performer if storable(performer) else false())
     return where
+
+
+def time_window(
+    bounds: tuple[int, int],
+    *,
+    older_than: Cursor | None = None,
+    from_: Cursor | None = None,
+    newer_than: Cursor | None = None,
+) -> list[ColumnElement[bool]]:
+    """Events in ``bounds`` (start inclusive, end exclusive) and, in newest-first order,
+    after ``older_than``, from ``from_`` on (it included) and before ``newer_than``.
+
+    Exactly one plain lower and one plain upper bound on ``occurred_at`` (the tightest): the
+    indexes on ``(..., occurred_at, event_id)`` are walked between them. SQLite takes one
+    bound of each side as the index range and tests any other as a filter, so with two
+    (the range's end and a cursor's time) it may walk from the range's end down to the
+    cursor on every page of an export, or past a stage's end to the range's start. The
+    cursors' row values then only settle ties within their millisecond.
+    """
+    start, end = bounds
+    lowest = max([start] + [c.occurred_at_ms for c in (from_, newer_than) if c is not None])
+    highest = end - 1 if older_than is None else min(end - 1, older_than.occurred_at_ms)
+    where = [events.c.occurred_at >= lowest, events.c.occurred_at <= highest]
+    key = tuple_(events.c.occurred_at, events.c.event_id)
+    if older_than is not None:
+        where.append(key < _key(older_than))
+    if from_ is not None:
+        where.append(key >= _key(from_))
+    if newer_than is not None:
+        where.append(key > _key(newer_than))
+    return where
+
+
+def _key(cursor: Cursor) -> ColumnElement:  # type: ignore[type-arg]
+    return tuple_(literal(cursor.occurred_at_ms), literal(cursor.event_id))
 
 
 def retention_condition(now: datetime) -> ColumnElement[bool]:
@@ -81,35 +121,6 @@ def storable(value: str) -> bool:
 def _storable_keys(keys: frozenset[str]) -> list[str]:
     """The keys that could be stored; the others match nothing."""
     return [key for key in keys if storable(key)]
-
-
-def older_than(cursor: Cursor) -> ColumnElement[bool]:
-    """Events after ``cursor`` in newest-first order.
-
-    The plain ``occurred_at`` bound says the same as the row value, but it is what SQLite's
-    planner takes as the end of a range on the time indexes (the row value alone leaves it
-    to a filter, which walks the rest of the range).
-    """
-    return and_(
-        events.c.occurred_at <= cursor.occurred_at_ms,
-        tuple_(events.c.occurred_at, events.c.event_id)
-        < tuple_(literal(cursor.occurred_at_ms), literal(cursor.event_id)),
-    )
-
-
-def not_older_than(cursor: Cursor) -> ColumnElement[bool]:
-    """``cursor`` itself and the events before it in newest-first order (see ``older_than``)."""
-    return and_(
-        events.c.occurred_at >= cursor.occurred_at_ms,
-        tuple_(events.c.occurred_at, events.c.event_id)
-        >= tuple_(literal(cursor.occurred_at_ms), literal(cursor.event_id)),
-    )
-
-
-def newer_than(cursor: Cursor) -> ColumnElement[bool]:
-    return tuple_(events.c.occurred_at, events.c.event_id) > tuple_(
-        literal(cursor.occurred_at_ms), literal(cursor.event_id)
-    )
 
 
 def search_conditions(terms: tuple[str, ...], dialect: str) -> list[ColumnElement[bool]]:

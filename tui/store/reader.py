@@ -98,7 +98,7 @@ class AuditReader:
     def newer_count(self, query: EventQuery, since: Cursor, cap: int = 10_000) -> int:
         """Events matching ``query`` that sort before ``since`` (arrived since a refresh)."""
         with self._store._read() as connection:
-            return self._plan(connection, query, filters.newer_than(since)).count(cap)
+            return self._plan(connection, query, newer_than=since).count(cap)
 
     def facets(self, query: EventQuery) -> Facets:
         """Types, performers and tenants present in the query's scope and time range.
@@ -110,7 +110,10 @@ class AuditReader:
         base = EventQuery(time_range=query.time_range, scope=query.scope)
         with self._store._read() as connection:
             scope = visible_scope(self.current_principal(connection), base.scope)
-            where = filters.base_conditions(base, scope, self._store.now())
+            where = [
+                *filters.time_window(filters.span(base, self._store.now())),
+                *filters.filter_conditions(base, scope),
+            ]
             return facet_counts(connection, where, scope, self._store._read)
 
     def stream(self, query: EventQuery, batch: int = 2000) -> Iterator[AuditEvent]:
@@ -160,12 +163,18 @@ class AuditReader:
         return filters.conditions(query, scope, self._store.now(), self._store.dialect)
 
     def _plan(
-        self, connection: Connection, query: EventQuery, *extra: ColumnElement[bool]
+        self, connection: Connection, query: EventQuery, *, newer_than: Cursor | None = None
     ) -> SearchPlan:
         """How to find ``query``'s rows (newest first), the access scope already applied."""
         scope: Scope = visible_scope(self.current_principal(connection), query.scope)
-        base = [*filters.base_conditions(query, scope, self._store.now()), *extra]
-        return SearchPlan(connection, base, query.terms, self._store.dialect)
+        return SearchPlan(
+            connection,
+            filters.filter_conditions(query, scope),
+            filters.span(query, self._store.now()),
+            query.terms,
+            self._store.dialect,
+            newer_than=newer_than,
+        )
 
     def _stored_columns(self) -> tuple[ColumnElement, ...]:  # type: ignore[type-arg]
         """``StoredEvent``'s columns; SQLite hands the body over as its stored UTF-8 bytes."""

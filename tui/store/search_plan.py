@@ -62,13 +62,20 @@ class SearchPlan:
     def __init__(
         self,
         connection: Connection,
-        base: list[ColumnElement[bool]],
+        where: list[ColumnElement[bool]],
+        bounds: tuple[int, int],
         terms: tuple[str, ...],
         dialect: str,
+        *,
+        newer_than: Cursor | None = None,
         tuning: Tuning | None = None,
     ) -> None:
+        """``where``: every condition but time and text (scope and filters); ``bounds``: the
+        time range; ``newer_than``: only events before this cursor (newest first)."""
         self._connection = connection
-        self._base = base
+        self._where = where
+        self._bounds = bounds
+        self._newer_than = newer_than
         self._scan = filters.scan_conditions(terms, dialect)
         self._indexed = filters.search_conditions(terms, dialect)
         self._tuning = tuning or TUNING
@@ -107,32 +114,39 @@ class SearchPlan:
         return sum(self._stages(None, cap, collect))
 
     def _stages(self, after: Cursor | None, wanted: int, collect: Collect[Part]) -> list[Part]:
-        older = [filters.older_than(after)] if after is not None else []
         if not self._staged:
-            return [collect([*self._base, *older, *self._scan], wanted)[0]]
+            return [collect([*self._window(after), *self._where, *self._scan], wanted)[0]]
         parts: list[Part] = []
         found = walked = 0
         stage = self._tuning.first_scan
         while stage:
-            edge = self._edge(older, stage)
-            bounded = [filters.not_older_than(edge)] if edge is not None else []
-            part, n = collect([*self._base, *older, *bounded, *self._scan], wanted - found)
+            edge = self._edge(after, stage)
+            window = self._window(after, edge)
+            part, n = collect([*window, *self._where, *self._scan], wanted - found)
             parts.append(part)
             found += n
             if found >= wanted or edge is None:  # the page is full, or the range walked
                 return parts
             walked += stage
-            older = [filters.older_than(edge)]
+            after = edge
             stage = self._next_stage(walked, found, wanted - found)
-        part, _ = collect([*self._base, *older, *self._indexed], wanted - found)
+        part, _ = collect([*self._window(after), *self._where, *self._indexed], wanted - found)
         parts.append(part)
         return parts
 
-    def _edge(self, older: list[ColumnElement[bool]], stage: int) -> Cursor | None:
-        """The ``stage``-th newest candidate: where a walk of ``stage`` rows ends."""
+    def _window(
+        self, after: Cursor | None, edge: Cursor | None = None
+    ) -> list[ColumnElement[bool]]:
+        """The stretch of the range after ``after`` down to ``edge`` (included)."""
+        return filters.time_window(
+            self._bounds, older_than=after, from_=edge, newer_than=self._newer_than
+        )
+
+    def _edge(self, after: Cursor | None, stage: int) -> Cursor | None:
+        """The ``stage``-th newest candidate after ``after``: where a walk of ``stage`` ends."""
         row = self._connection.execute(
             select(events.c.occurred_at, events.c.event_id)
-            .where(*self._base, *older)
+            .where(*self._window(after), *self._where)
             .order_by(*_NEWEST_FIRST)
             .offset(stage - 1)
             .limit(1)
