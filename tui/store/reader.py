@@ -2,6 +2,9 @@
 
 Every call re-reads the account and narrows the query to what it may see *inside the same SQL
 statement*, so no path (page, count, facets, details, export) can leak an event.
+
+How the rows are found is decided elsewhere: a free-text search by ``search_plan`` (newest
+rows first, the search index for rare words), the pickers' values by ``facet_counts``.
 """
 
 from __future__ import annotations
@@ -117,7 +120,10 @@ class AuditReader:
             return facet_counts(connection, where, scope, self._store._read)
 
     def stream(self, query: EventQuery, batch: int = 2000) -> Iterator[AuditEvent]:
-        """Every matching event, newest first, in constant memory (page by page)."""
+        """Every matching event, newest first, in constant memory (page by page).
+
+        For exports ``stored`` is some ten times quicker: it hands over the stored JSON.
+        """
         after: Cursor | None = None
         while True:
             page = self.page(query, after, batch)
