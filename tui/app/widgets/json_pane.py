@@ -6,6 +6,7 @@ viewer starts without paying for it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import TYPE_CHECKING
@@ -76,8 +77,10 @@ class JsonPane(Vertical):
             title.append(" · long values cut here, c copies them whole", style="italic")
             self.query_one("#pane-title", Static).update(title)
         editor = self._ensure_editor()
-        editor.language = "json" if highlightable(shown) else None
-        editor.load_text(shown)
+        language = "json" if highlightable(shown) else None
+        if editor.language != language:
+            _replacing_document(editor, lambda: setattr(editor, "language", language))
+        _replacing_document(editor, lambda: editor.load_text(shown))
         editor.scroll_home(animate=False)
         editor.move_cursor((0, 0))
         self.add_class("-open")
@@ -128,3 +131,17 @@ class JsonPane(Vertical):
             self.post_message(self.CopyRequested())
         elif event.button.id == "close":
             self.post_message(self.CloseRequested())
+
+
+def _replacing_document(editor: TextArea, change: Callable[[], object]) -> None:
+    """Run ``change`` (which gives the editor a new document), then let the old one go.
+
+    A highlighted document and its tree-sitter tree refer to each other through a callback
+    the garbage collector cannot see into (Textual 8.2.8, tree-sitter 0.2x): every event
+    shown kept its predecessor's whole text and tree alive. Dropping the tree breaks that.
+    """
+    before = editor.document
+    change()
+    if editor.document is not before and hasattr(before, "_syntax_tree"):
+        before._syntax_tree = None  # type: ignore[attr-defined]
+        before._parser = None  # type: ignore[attr-defined]

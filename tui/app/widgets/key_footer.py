@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -39,7 +40,15 @@ class KeyFooter(Footer):
     def compose(self) -> ComposeResult:
         if self._bindings_ready:
             self._composed_for = _shown(self.screen)
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # Footer data-binds each key's ``compact`` to its own, and that binding (a
+                # watcher on the footer) outlives the key: every rebuild kept some twenty
+                # removed keys alive. The footer's compactness never changes: set it once.
+                widget._reactive_connect = None
+                widget.set_reactive(FooterKey.compact, self.compact)
+                widget.set_class(self.compact, "-compact")
+            yield widget
         keys = self.styles.grid_size_columns or 1
         self.styles.grid_size_columns = (keys + 1) // 2
 
