@@ -1,4 +1,5 @@
-"""The catalog: 53 types in four areas, looked up the way users type them."""
+"""The catalog: 53 portal types in four areas, auditlog's own reading events in a fifth,
+looked up the way users type them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pytest
 
 from tui.domain.catalog import (
     CATALOG,
+    READING,
     Area,
     event_type,
     find_area,
@@ -24,7 +26,21 @@ def test_the_catalog_holds_53_types_in_four_areas() -> None:
         Area.INFRASTRUCTURE: 26,
         Area.INTEGRATIONS: 8,
         Area.REPORTING: 7,
+        Area.AUDIT_LOG: 3,
     }
+    assert all(t.area is not Area.AUDIT_LOG for t in CATALOG)
+
+
+def test_reading_events_are_auditlogs_own_and_found_by_name() -> None:
+    assert [t.name for t in READING] == [
+        "Audit Log Opened",
+        "Audit Log Exported",
+        "Audit Log Verified",
+    ]
+    assert event_type("Audit Log Exported") is READING[1]
+    assert find_event_type("audit log verified") is READING[2]
+    assert find_area("audit log access") is Area.AUDIT_LOG
+    assert not is_incident_operation("Audit Log Opened")
 
 
 def test_catalog_order_is_area_by_area() -> None:

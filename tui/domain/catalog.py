@@ -2,7 +2,8 @@
 
 Everything that needs to know which events exist (validation, filter pickers, the demo
 generator, the store's area column) reads this module, so the catalog lives in one place.
-Source: ``shared/event-catalog.md`` (53 types in four areas).
+Source: ``shared/event-catalog.md`` (53 types in four areas). ``READING`` adds auditlog's own
+events, in an area of their own: opening, exporting and verifying the log are recorded too.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from dataclasses import dataclass
 
 
 class Area(enum.StrEnum):
-    """The four operational areas the portal groups its events into."""
+    """The four operational areas the portal groups its events into, and auditlog's own."""
 
     USER_MANAGEMENT = "User Management"
     INFRASTRUCTURE = "Infrastructure & Agents"
     INTEGRATIONS = "Integrations & Gateways"
     REPORTING = "Reporting & Rules"
+    AUDIT_LOG = "Audit Log Access"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,13 +104,22 @@ _BY_AREA: dict[Area, tuple[str, ...]] = {
     ),
 }
 
-#: Every event type, in catalog order (area by area).
+#: Every portal event type, in catalog order (area by area): the portal's 53.
 CATALOG: tuple[EventType, ...] = tuple(
     EventType(name, area) for area, names in _BY_AREA.items() for name in names
 )
 
-_BY_NAME: dict[str, EventType] = {event_type.name: event_type for event_type in CATALOG}
-_BY_FOLDED_NAME: dict[str, EventType] = {t.name.casefold(): t for t in CATALOG}
+#: auditlog's own events: reading the log is itself recorded (``tui.domain.reading``).
+READING: tuple[EventType, ...] = tuple(
+    EventType(name, Area.AUDIT_LOG)
+    for name in ("Audit Log Opened", "Audit Log Exported", "Audit Log Verified")
+)
+
+#: What the log may hold: the portal's catalog, then auditlog's own.
+EVERY_TYPE: tuple[EventType, ...] = CATALOG + READING
+
+_BY_NAME: dict[str, EventType] = {event_type.name: event_type for event_type in EVERY_TYPE}
+_BY_FOLDED_NAME: dict[str, EventType] = {t.name.casefold(): t for t in EVERY_TYPE}
 
 
 def event_type(name: str) -> EventType | None:
@@ -131,8 +142,8 @@ def find_area(name: str) -> Area | None:
 
 
 def types_in(area: Area) -> tuple[EventType, ...]:
-    """The catalog entries of one area, in catalog order."""
-    return tuple(t for t in CATALOG if t.area is area)
+    """The entries of one area, in catalog order."""
+    return tuple(t for t in EVERY_TYPE if t.area is area)
 
 
 def is_incident_operation(name: str) -> bool:
