@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,26 @@ def sealed(seeded: Run, db_url: str, tmp_path: Path) -> Path:
 def test_the_seeded_log_verifies_for_an_admin(seeded: Run) -> None:
     result = seeded("verify", "--as", ADMIN.email)
     assert (result.code, result.out) == (exit_codes.OK, "VALID\n")
+
+
+def test_a_verification_is_recorded_as_the_admins_event_and_chained(seeded: Run) -> None:
+    assert seeded("verify", "--as", ADMIN.email).code == exit_codes.OK
+    shown = seeded("query", "--as", ADMIN.email, "--type", "Audit Log Verified", "--format", "json")
+    assert shown.code == exit_codes.OK
+    recorded = json.loads(shown.out)
+    assert len(recorded) == 1
+    assert recorded[0]["performer"]["mail"] == ADMIN.email
+    assert recorded[0]["area"] == "Audit Log Access"
+    assert recorded[0]["details"]["result"] == "VALID"
+    assert recorded[0]["context"]["tenant"] is None
+    # the recorded verification is part of the chain the next verification walks
+    assert (seeded("verify", "--as", ADMIN.email).out) == "VALID\n"
+
+
+def test_a_refused_verification_records_nothing(seeded: Run) -> None:
+    assert seeded("verify", "--as", SUPERVISOR.email).code == exit_codes.REFUSED
+    shown = seeded("query", "--as", ADMIN.email, "--area", "Audit Log Access", "--format", "json")
+    assert json.loads(shown.out) == []
 
 
 def test_a_supervisor_may_not_verify(seeded: Run) -> None:

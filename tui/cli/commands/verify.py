@@ -5,6 +5,8 @@ reordered, by event id, chain segment and position — and exits with 7 when any
 
 Who may run it: an Admin account (--as or $AUDITLOG_USER). The report names events of every
 tenant, so the store refuses Supervisors, Analysts, Viewers and erased accounts (exit 3).
+A verification of the database is itself recorded as an "Audit Log Verified" event of the
+account that ran it (its result and counts in the details).
 ``--file`` needs no database and no account: it checks the seals an NDJSON export carries.
 A file check finds edited, removed, added and moved lines; it cannot see lines cut from the
 end (compare the count with what the export reported), nor a forger who recomputed every
@@ -22,10 +24,12 @@ import sys
 import time
 
 from tui.cli import exit_codes
+from tui.cli.reading import record
 from tui.cli.session import account_email, open_store
 from tui.domain.chain import ChainReport, verify_sealed_lines
 from tui.domain.display import inert
 from tui.domain.errors import InvalidInput
+from tui.domain.reading import VERIFIED
 
 
 def register(subparsers: argparse._SubParsersAction, parents: list) -> None:  # type: ignore[type-arg]
@@ -53,9 +57,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         store = open_store(args)
         try:
-            report = store.verify(
-                account_email(args, store), progress=None if args.quiet else _progress
-            )
+            email = account_email(args, store)
+            report = store.verify(email, progress=None if args.quiet else _progress)
+            record(store, email, VERIFIED, _summary(report), _details(report))
         finally:
             store.close()
         what = f"{report.events:,} events in {report.segments:,} segments"
@@ -89,6 +93,22 @@ def _print(report: ChainReport) -> int:
     if hidden:
         print(f"... and {hidden:,} more")
     return exit_codes.TAMPERED
+
+
+def _summary(report: ChainReport) -> str:
+    if report.valid:
+        return f"Verified the audit log: VALID ({report.events:,} events)"
+    return f"Verified the audit log: TAMPERED ({report.findings_total:,} findings)"
+
+
+def _details(report: ChainReport) -> dict[str, object]:
+    return {
+        "source": "database",
+        "result": "VALID" if report.valid else "TAMPERED",
+        "events": report.events,
+        "segments": report.segments,
+        "findings": report.findings_total,
+    }
 
 
 def _progress(done: int, total: int) -> None:
