@@ -17,8 +17,10 @@ from tui.store.engine import connect, resolve_url
 from tui.store.repository import AuditStore
 from tui.store.schema import POSTGRESQL_EVENTS_KEYS, metadata
 
-#: Objects the migration adds beside the metadata: Alembic's bookkeeping and the search index.
+#: Objects the migration adds beside the metadata: Alembic's bookkeeping, the search index and
+#: PostgreSQL's table of stored ids (migration 0003).
 SEARCH_INDEX = "ix_events_search"
+ID_TABLE = "event_ids"
 
 
 def _partitions(connection: Connection) -> set[str]:
@@ -84,7 +86,11 @@ def test_alembic_finds_nothing_to_autogenerate(fresh_url) -> None:
         partitions = _partitions(connection)
 
         def ours(obj, name, kind, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
-            if kind == "table" and (name.startswith("events_fts") or name in partitions):
+            if kind == "table" and (
+                name.startswith("events_fts") or name in partitions or name == ID_TABLE
+            ):
+                return False
+            if kind == "index" and obj.table.name == ID_TABLE:
                 return False
             if kind == "index" and obj.table.name in partitions:
                 return False
@@ -186,7 +192,9 @@ def _reflected(connection: Connection) -> dict[str, Any]:
     partitions = _partitions(connection)
     tables = {}
     for name in inspector.get_table_names():
-        if name == "alembic_version" or name.startswith("events_fts") or name in partitions:
+        if name in ("alembic_version", ID_TABLE) or name.startswith("events_fts"):
+            continue
+        if name in partitions:
             continue
         tables[name] = {
             "columns": {
@@ -274,6 +282,21 @@ def test_a_0001_database_with_events_is_chained_on_upgrade(fresh_url) -> None:
 # -- upgrading a 0002 database -----------------------------------------------------------------
 
 
+def _ids_in_step(url: str) -> bool:
+    """PostgreSQL's event_ids holds exactly the ids (and times) events holds."""
+    with _on(url) as connection:
+        differ = connection.execute(
+            text(
+                "SELECT count(*) FROM (SELECT event_id, occurred_at FROM events "
+                "EXCEPT SELECT event_id, occurred_at FROM event_ids) AS missing"
+            )
+        ).scalar_one()
+        counts = connection.execute(
+            text("SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM event_ids)")
+        ).one()
+    return differ == 0 and counts[0] == counts[1]
+
+
 def _guarded_tables(connection: Connection) -> set[str]:
     """Tables carrying the append-only trigger (PostgreSQL) or its triggers (SQLite)."""
     if connection.dialect.name == "sqlite":
@@ -323,6 +346,9 @@ def test_a_0002_database_with_events_is_partitioned_on_upgrade(fresh_url, backen
             guarded = _guarded_tables(connection)
         assert held == len(stored)
         assert guarded >= {"events", *partitions}
+        if backend == "postgresql":
+            assert "event_ids" in guarded
+            assert _ids_in_step(fresh_url)
         if backend == "postgresql":  # weeks back to retention's cutoff, the rest in the default
             assert "events_default" in partitions and len(partitions) >= 1 + 27
         else:
@@ -343,5 +369,7 @@ def test_a_0002_database_with_events_is_partitioned_on_upgrade(fresh_url, backen
         removed = store.purge()
         assert removed == sum(1 for e in stored if e.occurred_at < store.now() - RETENTION)
         assert store.verify(ADMIN.email).valid
+        if backend == "postgresql":
+            assert _ids_in_step(fresh_url)
     finally:
         store.close()

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, create_engine, event, exc, text
 from tests.conftest import ADMIN, FIXED_NOW, FakeClock, make_event
 from tests.store.conftest import all_pages, days, ids, window
 from tests.store.test_chain_guards import _plain_role
+from tests.store.test_migrations import _ids_in_step
 from tui.domain.event import to_epoch_ms
 from tui.domain.query import EventQuery
 from tui.domain.timerange import RETENTION, RangePreset
@@ -264,6 +265,41 @@ def test_an_id_stored_at_another_time_is_skipped(store, clock) -> None:
     assert store.reader(ADMIN.email).get(first.id) == first
 
 
+@postgresql_only
+def test_the_database_refuses_an_id_twice_whoever_writes(store, db_url) -> None:
+    store.add_account(ADMIN)
+    store.append([make_event(1, age=days(30))])
+    with _plain_role(db_url) as connection, pytest.raises(exc.IntegrityError, match="event_ids"):
+        connection.execute(
+            text(
+                "INSERT INTO events (seq, event_id, occurred_at, event_type, area, "
+                "performer_mail, performer_name, search_text, body) "
+                "SELECT seq + 1000, event_id, occurred_at - 86400000, "
+                "event_type, area, performer_mail, performer_name, search_text, body "
+                "FROM events WHERE event_id = 'evt_000001'"
+            )
+        )
+
+
+@postgresql_only
+def test_stored_ids_follow_appends_deletes_and_truncates(store, db_url) -> None:
+    store.add_account(ADMIN)
+    store.append([make_event(n, age=days(n * 10)) for n in range(1, 25)])
+    assert _ids_in_step(db_url)
+    engine = create_engine(db_url)  # the superuser, past the guards, as the fixtures are
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM events WHERE event_id = 'evt_000003'"))
+        assert _ids_in_step(db_url)
+        assert store.append([make_event(3)]).added == 1  # its id is free again
+        with engine.begin() as connection:
+            connection.execute(text("TRUNCATE events"))
+        assert _ids_in_step(db_url)
+        assert store.append([make_event(3)]).added == 1
+    finally:
+        engine.dispose()
+
+
 # -- purge ---------------------------------------------------------------------------------------
 
 
@@ -348,6 +384,7 @@ def test_purge_drops_whole_weeks_and_keeps_the_straddling_one(fresh_url, clock) 
         assert _weeks(fresh_url)[straddling[0]] > 0  # it kept its younger rows
         report = store.verify(ADMIN.email)
         assert report.valid and (report.events, report.purged) == (81, 19)
+        assert _ids_in_step(fresh_url)
         # A late event of a dropped week arrives: it goes to the default, invisible, purged.
         store.append([make_event(500, age=days(190))])
         assert _weeks(fresh_url)["events_default"] == 1

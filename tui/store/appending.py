@@ -56,6 +56,11 @@ _PG_COPY = (
     "FROM STDIN"
 )
 
+_PG_STORED_IDS = (
+    "SELECT i.event_id FROM unnest(%s::text[]) AS u (id) "
+    "JOIN event_ids i ON i.event_id = u.id"
+)
+
 
 @contextmanager
 def driver_errors(connection: Connection) -> Iterator[Any]:
@@ -79,10 +84,9 @@ def lock(connection: Connection) -> None:
 def stored_ids(connection: Connection, ids: Sequence[str]) -> set[str]:
     """Which of ``ids`` the events table holds already (one statement, whatever the count).
 
-    On PostgreSQL this lookup, under the append lock, is what keeps an id stored once: the
-    weekly partitions can only hold ``event_id`` unique together with ``occurred_at``
-    (migration 0003), so the same id sent again at another time is found here, in any
-    week, through each partition's (event_id, occurred_at) index.
+    On PostgreSQL the ids are looked up in ``event_ids`` (migration 0003), every stored id
+    once, not in the weekly partitions of ``events``, which would cost one probe per id in
+    each week; the join makes it one index probe per id however few the table holds.
     """
     with driver_errors(connection) as driver:
         if connection.dialect.name == "sqlite":
@@ -91,9 +95,7 @@ def stored_ids(connection: Connection, ids: Sequence[str]) -> set[str]:
                 (orjson.dumps(list(ids)).decode(),),
             )
         else:
-            rows = driver.execute(
-                "SELECT event_id FROM events WHERE event_id = ANY(%s)", (list(ids),)
-            )
+            rows = driver.execute(_PG_STORED_IDS, (list(ids),))
         return {row[0] for row in rows}
 
 

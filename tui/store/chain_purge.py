@@ -10,10 +10,11 @@ through when ``auditlog.purging`` is set for the transaction; SQLite's trigger c
 ``auditlog_purging()``, a function only this connection defines, for the time of the purge.
 
 On PostgreSQL (weekly partitions, ``partitions``) the weeks wholly before the cutoff are
-dropped, not deleted from: the DELETE reaches only the week that straddles the cutoff and
-the default partition, and runs first, so that the DROPs, which lock the whole table
-against readers, come last and hold that lock only until the commit right after them. The
-checkpoints are written from the same rows as on SQLite, before anything is removed.
+dropped, not deleted from: the DELETE reaches only the week that straddles the cutoff, the
+default partition and ``event_ids`` (the narrow table of stored ids), and runs first, so
+that the DROPs, which lock the whole table against readers, come last and hold that lock
+only until the commit right after them. The checkpoints are the same as on SQLite, written
+before anything is removed.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ DROP_LOCK_TIMEOUT = "10s"
 _COUNT = "SELECT count(*) FROM {}"
 _DELETE_OUTSIDE = "DELETE FROM events WHERE occurred_at < %s AND ({})"
 _DROP = "DROP TABLE {}"
+_FORGET_IDS = "DELETE FROM event_ids WHERE occurred_at < %s"
 _POSITIONS_IN = "SELECT chain_segment, chain_position FROM {} WHERE chain_segment IS NOT NULL"
 _POSITIONS_OUTSIDE = (
     "SELECT chain_segment, chain_position FROM events "
@@ -109,6 +111,8 @@ def _purge_postgresql(connection: Connection, driver: Any, cutoff_ms: int, now_m
     with driver.cursor() as cursor:
         cursor.execute(_DELETE_OUTSIDE.format(outside), values)
         removed += cursor.rowcount
+        # The ids of the weeks dropped (a DROP fires no trigger; the DELETE's did its own).
+        cursor.execute(_FORGET_IDS, (cutoff_ms,))
     connection.exec_driver_sql("SET LOCAL auditlog.purging = 'off'")
     if expired:
         # A DROP waits for every running read of the log (an export may take minutes) and

@@ -63,7 +63,8 @@ events = Table(
 #: this table (SQLite's single writer; a table lock on PostgreSQL), so segments follow in
 #: commit order and each continues from the head of the one before.
 #: The keys of the partitioned ``events`` on PostgreSQL. ``event_id`` alone stays unique
-#: because every append looks its ids up first, under the append lock (``appending``).
+#: through ``event_ids`` (PostgreSQL only, like the search index: every stored id once, kept
+#: by triggers on ``events``; migration 0003), where the append looks its ids up.
 POSTGRESQL_EVENTS_KEYS = {
     "primary_key": ("seq", "occurred_at"),
     "unique": ("event_id", "occurred_at"),
