@@ -57,8 +57,7 @@ _PG_COPY = (
 )
 
 _PG_STORED_IDS = (
-    "SELECT i.event_id FROM unnest(%s::text[]) AS u (id) "
-    "JOIN event_ids i ON i.event_id = u.id"
+    "SELECT i.event_id FROM unnest(%s::text[]) AS u (id) JOIN event_ids i ON i.event_id = u.id"
 )
 
 
