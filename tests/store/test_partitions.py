@@ -66,6 +66,14 @@ def test_gaps_are_filled_but_not_below_the_cutoff() -> None:
     assert len(made) == len(set(made)) == (THIS_WEEK - 3 * WEEK_MS - made[0]) // WEEK_MS
 
 
+def test_times_beyond_next_week_make_no_week() -> None:
+    year_9999 = to_epoch_ms(datetime(9999, 12, 31, tzinfo=UTC))
+    assert weeks_to_create([year_9999], NOW_MS, CUTOFF_MS, ()) == [THIS_WEEK, THIS_WEEK + WEEK_MS]
+    # nor fills the gap up to a week someone else made far ahead
+    known = {THIS_WEEK, THIS_WEEK + 30 * WEEK_MS}
+    assert weeks_to_create([NOW_MS], NOW_MS, CUTOFF_MS, known) == [THIS_WEEK + WEEK_MS]
+
+
 # -- rolling on append ---------------------------------------------------------------------------
 
 
@@ -130,14 +138,20 @@ def test_appends_across_week_boundaries_land_in_their_weeks(fresh_store, fresh_u
 
 
 @postgresql_only
-def test_events_past_retention_make_no_week(fresh_store, fresh_url, clock) -> None:
+def test_events_past_retention_or_far_ahead_make_no_week(fresh_store, fresh_url, clock) -> None:
     before = _weeks(fresh_url)
-    fresh_store.append([make_event(1, age=days(400)), make_event(2, age=days(300))])
+    fresh_store.append(
+        [
+            make_event(1, age=days(400)),
+            make_event(2, age=days(300)),
+            make_event(3, age=-days(3000)),  # built without validation's check of the future
+        ]
+    )
     after = _weeks(fresh_url)
     assert set(after) == set(before)
-    assert after["events_default"] == 2
+    assert after["events_default"] == 3
     assert fresh_store.purge() == 2
-    assert _weeks(fresh_url)["events_default"] == 0
+    assert _weeks(fresh_url)["events_default"] == 1
 
 
 @postgresql_only

@@ -71,22 +71,24 @@ def weeks_to_create(
 ) -> list[int]:
     """The week starts to create so that ``times`` land in weeks, in ascending order.
 
-    Wanted: each week holding one of ``times`` that is not wholly past ``cutoff_ms``, the
-    current week and the next (so that the week turns without waiting for DDL). Then every
-    gap between the oldest and the newest week is filled too, not below the cutoff's week:
-    a range the weeks cover contiguously never reads the default partition.
+    Wanted: each week holding one of ``times`` that is neither wholly past ``cutoff_ms`` nor
+    beyond next week, the current week and the next (so that the week turns without waiting
+    for DDL). Then every gap from the oldest week up to the newest wanted is filled too, not
+    below the cutoff's week: a range the weeks cover contiguously never reads the default
+    partition. A time past next week (validation allows five minutes ahead; an event built
+    without that check may say the year 9999) goes to the default partition instead of
+    making every week until then.
     """
     cutoff_week = week_start(cutoff_ms)
-    wanted = {w for w in map(week_start, times) if w >= cutoff_week}
     now_week = week_start(now_ms)
-    wanted.update((now_week, now_week + WEEK_MS))
+    next_week = now_week + WEEK_MS
+    wanted = {w for w in map(week_start, times) if cutoff_week <= w <= next_week}
+    wanted.update((now_week, next_week))
     have = set(known)
     if wanted <= have:
         return []
-    everything = wanted | have
-    first = max(min(everything), cutoff_week)
-    last = max(everything)
-    return [w for w in range(first, last + WEEK_MS, WEEK_MS) if w not in have]
+    first = max(min(wanted | have), cutoff_week)
+    return [w for w in range(first, max(wanted) + WEEK_MS, WEEK_MS) if w not in have]
 
 
 def attached(connection: Connection) -> list[Partition]:
