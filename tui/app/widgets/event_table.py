@@ -222,7 +222,10 @@ class EventTable(DataTable[object]):
             }
             self.rows[row_key] = Row(row_key, 1)
             index += 1
-        self._require_update_dimensions = True
+        # The size now, not when idle: a scroll made right after (``_settle``) must not be
+        # clamped to the size of the rows before.
+        self._update_dimensions(())
+        self._require_update_dimensions = False
         self._update_count += 1
         # Every render cache is keyed by the update count: what they hold can never be used
         # again, so let it go now rather than when thousands of newer entries push it out.
