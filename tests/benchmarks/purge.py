@@ -42,7 +42,7 @@ from sqlalchemy import create_engine, text
 from tui.domain.access import Principal
 from tui.domain.event import format_timestamp, to_epoch_ms
 from tui.domain.timerange import RETENTION
-from tui.store import appending, chain_purge, migrate, partitions
+from tui.store import appending, migrate, partitions
 from tui.store.engine import connect, resolve_url
 from tui.store.repository import AuditStore
 
@@ -165,15 +165,14 @@ def size(url: str) -> int:
 
 
 def purge(url: str, now: datetime, schema: str) -> tuple[int, float]:
-    """Rows removed and seconds, by ``AuditStore.purge`` (or, on a 0002 schema, the same
-    ``chain_purge`` call on the plain table, which the store would first migrate)."""
+    """Rows removed and seconds, by ``AuditStore.purge`` (or, on a 0002 schema, which the
+    store would first migrate, by ``purge_0002``)."""
     if schema == "0002":
         engine = connect(resolve_url(url))
         try:
             started = time.perf_counter()
             with engine.begin() as connection:
-                cutoff = to_epoch_ms(now - RETENTION)
-                removed = chain_purge.purge(connection, cutoff, to_epoch_ms(now))
+                removed = purge_0002(connection, to_epoch_ms(now - RETENTION), to_epoch_ms(now))
             return removed, time.perf_counter() - started
         finally:
             engine.dispose()
@@ -184,6 +183,34 @@ def purge(url: str, now: datetime, schema: str) -> tuple[int, float]:
         return removed, time.perf_counter() - started
     finally:
         store.close()
+
+
+def purge_0002(connection, cutoff_ms: int, now_ms: int) -> int:  # type: ignore[no-untyped-def]
+    """The PostgreSQL purge as it was before partitioning (before commit 5e6db00): the same
+    checkpoints from one ordered read of the expired rows, then one DELETE."""
+    connection.exec_driver_sql("LOCK TABLE chain_segments IN EXCLUSIVE MODE")
+    rows = connection.exec_driver_sql(
+        "SELECT chain_segment, chain_position, chain_hash FROM events "
+        "WHERE occurred_at < %(cutoff)s AND chain_segment IS NOT NULL "
+        "ORDER BY chain_segment, chain_position",
+        {"cutoff": cutoff_ms},
+        execution_options={"stream_results": True, "yield_per": 2_000},
+    )
+    runs: list[list] = []  # type: ignore[type-arg]
+    for segment, position, digest in rows:
+        if runs and runs[-1][0] == segment and runs[-1][2] + 1 == position:
+            runs[-1][2], runs[-1][3] = position, digest
+        else:
+            runs.append([segment, position, position, digest])
+    with appending.driver_errors(connection) as driver, driver.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO chain_checkpoints (segment, first_position, last_position, anchor, "
+            "purged_at) VALUES (%s, %s, %s, %s, %s)",
+            [(s, f, la, bytes(d), now_ms) for s, f, la, d in runs],
+        )
+        cursor.execute("SET LOCAL auditlog.purging = 'on'")
+        cursor.execute("DELETE FROM events WHERE occurred_at < %s", (cutoff_ms,))
+        return cursor.rowcount
 
 
 def verify(url: str, now: datetime) -> tuple[str, float]:
