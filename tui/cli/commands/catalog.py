@@ -1,4 +1,7 @@
-"""``auditlog types``: the catalog of event types, by area (the values --type/--area take)."""
+"""``auditlog types``: the catalog of event types, by area (the values --type/--area take).
+
+The portal's 53 types in four areas, then auditlog's own: reading the log (Audit Log Access).
+"""
 
 from __future__ import annotations
 
