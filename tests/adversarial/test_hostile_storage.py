@@ -32,6 +32,7 @@ from tests.adversarial.corpus import (
 )
 from tests.conftest import ADMIN, FakeClock
 from tui.cli import exit_codes
+from tui.domain.chain import verify_sealed_lines
 from tui.domain.errors import EventRejected
 from tui.domain.event import AuditEvent, Context, Performer, Target
 from tui.domain.validation import MAX_DETAILS_DEPTH, parse_event
@@ -78,9 +79,18 @@ def _stream_all(db_url: str) -> list[dict[str, Any]]:
 
 
 def _export(run: Run) -> list[bytes]:
+    """The exported lines without their seals (each line must carry one, and the whole file
+    must verify offline: hostile bytes do not break the seal)."""
     result = run("export", "--as", ADMIN.email, "--last", "180d", "--format", "ndjson")
     assert result.code == exit_codes.OK, result.err
-    return result.out.encode().splitlines()
+    lines = result.out.encode().splitlines()
+    assert verify_sealed_lines(lines).valid
+    unsealed = []
+    for line in lines:
+        at = line.rfind(b',"_seal":{')
+        assert at > 0, line[:80]
+        unsealed.append(line[:at] + b"}")
+    return unsealed
 
 
 def test_every_hostile_text_in_every_field_comes_back_byte_for_byte(

@@ -26,6 +26,7 @@ window that recognises swapped events is small.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from hashlib import sha256
@@ -463,7 +464,20 @@ def unseal(line: bytes) -> tuple[bytes, dict[str, object]] | None:
         return None
     if not isinstance(seal, dict):
         return None
-    return stripped[:at] + b"}", seal
+    return _unescape_line_breaks(stripped[:at] + b"}"), seal
+
+
+#: An export escapes U+2028, U+2029 and U+0085 (``formats._escape_line_breaks``) so that no
+#: tool splits a line at them; a stored body never holds those escapes (orjson writes the
+#: characters raw), so an escape not itself escaped is the export's and is undone here.
+_EXPORT_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\u(2028|2029|0085)")
+_RAW = {b"2028": "\u2028".encode(), b"2029": "\u2029".encode(), b"0085": "\u0085".encode()}
+
+
+def _unescape_line_breaks(body: bytes) -> bytes:
+    if b"\\u20" not in body and b"\\u0085" not in body:
+        return body
+    return _EXPORT_ESCAPE.sub(lambda m: m.group(1) + _RAW[m.group(2)], body)
 
 
 def _read_seal(number: int, line: bytes) -> _Sealed | None:

@@ -44,6 +44,7 @@ from typing import Any
 
 import orjson
 
+from tui.domain.chain import ExportSealer
 from tui.domain.errors import InvalidInput
 from tui.domain.event import AuditEvent, format_timestamp
 from tui.domain.query import StoredEvent
@@ -291,8 +292,31 @@ def _stored_chunks(rows: Iterator[StoredEvent], separator: bytes) -> Iterator[by
 
 
 def _stored_ndjson(rows: Iterator[StoredEvent]) -> Iterator[bytes]:
-    for chunk in _stored_chunks(rows, b"\n"):
-        yield _escape_line_breaks(chunk + b"\n")
+    """Each stored body as a line, sealed with its place in the hash chain (``_seal``) so
+    ``auditlog verify --file`` can check the file with no database; a row without chain
+    fields (none after migration 0002) goes out unsealed and is reported by that check."""
+    sealer = ExportSealer()
+    seal = sealer.seal
+    while batch := list(islice(rows, CHUNK_STORED)):
+        lines = []
+        for row in batch:
+            body = row.body
+            if type(body) is not bytes:
+                body = body.encode()  # type: ignore[union-attr]
+            chain_hash = getattr(row, "chain_hash", None)
+            if chain_hash is None:
+                lines.append(body + b"\n")  # type: ignore[operator]
+            else:
+                lines.append(
+                    seal(
+                        body,  # type: ignore[arg-type]
+                        row.chain_segment,  # type: ignore[attr-defined]
+                        row.chain_position,  # type: ignore[attr-defined]
+                        bytes(row.chain_prev),  # type: ignore[attr-defined]
+                        bytes(chain_hash),
+                    )
+                )
+        yield _escape_line_breaks(b"".join(lines))
 
 
 def _stored_json(rows: Iterator[StoredEvent]) -> Iterator[bytes]:

@@ -92,6 +92,13 @@ class StoredEvent(Protocol):
     @property
     def body(self) -> bytes | str: ...
 
+    # Its place in the hash chain (``tui.domain.chain``), which an NDJSON export seals each
+    # line with; the store's rows carry these, other iterables may leave them out.
+    chain_segment: int | None
+    chain_position: int | None
+    chain_prev: bytes | None
+    chain_hash: bytes | None
+
 
 @dataclass(frozen=True, slots=True)
 class Count:

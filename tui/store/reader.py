@@ -183,11 +183,20 @@ class AuditReader:
         )
 
     def _stored_columns(self) -> tuple[ColumnElement, ...]:  # type: ignore[type-arg]
-        """``StoredEvent``'s columns; SQLite hands the body over as its stored UTF-8 bytes."""
+        """``StoredEvent``'s columns, with the chain fields an NDJSON export seals each line
+        with; SQLite hands the body over as its stored UTF-8 bytes."""
         body = events.c.body
         if self._store.dialect == "sqlite":
             body = cast(body, LargeBinary)
-        return (events.c.occurred_at.label("occurred_at_ms"), events.c.event_id, body.label("body"))
+        return (
+            events.c.occurred_at.label("occurred_at_ms"),
+            events.c.event_id,
+            body.label("body"),
+            events.c.chain_segment,
+            events.c.chain_position,
+            events.c.chain_prev,
+            events.c.chain_hash,
+        )
 
 
 _PAGE_COLUMNS = (events.c.occurred_at, events.c.event_id, events.c.body)
