@@ -213,6 +213,27 @@ def purge_0002(connection, cutoff_ms: int, now_ms: int) -> int:  # type: ignore[
         return cursor.rowcount
 
 
+def vacuum(url: str) -> float:
+    """Seconds of the VACUUM that reclaims what the purge deleted (PostgreSQL; SQLite reuses
+    freed pages without one): the deferred half of a DELETE's cost, which a DROP has not."""
+    engine = connect(resolve_url(url))
+    try:
+        if engine.dialect.name == "sqlite":
+            return 0.0
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            started = time.perf_counter()
+            connection.exec_driver_sql(
+                "VACUUM events, event_ids" if _has_ids(connection) else "VACUUM events"
+            )
+            return time.perf_counter() - started
+    finally:
+        engine.dispose()
+
+
+def _has_ids(connection) -> bool:  # type: ignore[no-untyped-def]
+    return connection.exec_driver_sql("SELECT to_regclass('event_ids') IS NOT NULL").scalar_one()
+
+
 def verify(url: str, now: datetime) -> tuple[str, float]:
     store = AuditStore.open(url, clock=lambda: now)
     try:
@@ -288,12 +309,14 @@ def measure(backend: str, args: argparse.Namespace, count: int, now: datetime) -
         filled = time.perf_counter() - started
         before = size(template)
         seconds: list[float] = []
+        vacuums: list[float] = []
         verdict, verify_s = "not run", 0.0
         for run in range(args.runs):
             url = clone(backend, template, run)
             try:
                 removed, took = purge(url, now, args.schema)
                 seconds.append(took)
+                vacuums.append(vacuum(url))
                 after = size(url)
                 log(f"{backend}: run {run + 1}: {removed:,} removed in {took:.2f} s")
                 if run == args.runs - 1 and not args.no_verify:
@@ -308,6 +331,7 @@ def measure(backend: str, args: argparse.Namespace, count: int, now: datetime) -
     return (
         f"| {backend} | {args.schema} | {count:,} | {removed:,} | "
         f"{median:,.2f} ({min(seconds):,.2f}–{max(seconds):,.2f}) | {removed / median:,.0f} | "
+        f"{statistics.median(vacuums):,.2f} | "
         f"{before / 2**20:,.0f} → {after / 2**20:,.0f} MiB | {verdict} ({verify_s:,.0f} s) | "
         f"{filled:,.0f} s |"
     )
@@ -338,10 +362,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{os.getloadavg()[0]:.1f}; SQLite {info['sqlite library']}, {info['postgresql']}")
     print()
     print(
-        "| backend | schema | events | removed | purge s | rows/s | size before → after "
-        "| verify after | fill |"
+        "| backend | schema | events | removed | purge s | rows/s | then VACUUM s "
+        "| size before → after | verify after | fill |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for line in lines:
         print(line)
     return 0
