@@ -373,3 +373,36 @@ def test_a_0002_database_with_events_is_partitioned_on_upgrade(fresh_url, backen
             assert _ids_in_step(fresh_url)
     finally:
         store.close()
+
+
+def test_0003_downgrades_to_one_table_and_upgrades_again(fresh_url, backend) -> None:
+    from datetime import timedelta
+
+    from alembic import command
+
+    stored = [make_event(n, age=timedelta(days=5 * n)) for n in range(30)]  # 0..145 days
+    store = AuditStore.open(fresh_url)
+    store.append(stored)
+    store.close()
+    engine = connect(resolve_url(fresh_url))
+    try:
+        with engine.begin() as connection:
+            config = migrate._config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0002")
+        with engine.connect() as connection:
+            assert _partitions(connection) == set()
+            assert connection.execute(text("SELECT count(*) FROM events")).scalar_one() == 30
+            assert "events" in _guarded_tables(connection)
+    finally:
+        engine.dispose()
+    store = AuditStore.open(fresh_url)
+    try:
+        store.add_account(ADMIN)
+        assert store.append([stored[4], make_event(99)]).added == 1
+        report = store.verify(ADMIN.email)
+        assert report.valid and report.events == 31
+        if backend == "postgresql":
+            assert _ids_in_step(fresh_url)
+    finally:
+        store.close()
