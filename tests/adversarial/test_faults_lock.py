@@ -178,10 +178,6 @@ def test_a_postgresql_lock_timeout_of_the_deployment_is_reported_then_read_again
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: on PostgreSQL the store sets no lock timeout; a locked table freezes the viewer",
-)
 def test_the_store_bounds_its_own_wait_for_a_postgresql_lock(
     pg_url: str, short_busy_timeout: None
 ) -> None:

@@ -55,11 +55,6 @@ def sqlite_viewer(tmp_path: Path):  # type: ignore[no-untyped-def]
     store.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a moved-away SQLite file is read on from pooled connections, "
-    "and a new connection creates an empty database at its path",
-)
 def test_a_sqlite_file_moved_away_is_reported_and_recovers_when_put_back(sqlite_viewer) -> None:
     app, path = sqlite_viewer
 
@@ -77,10 +72,6 @@ def test_a_sqlite_file_moved_away_is_reported_and_recovers_when_put_back(sqlite_
     drive(app, scenario)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: pooled SQLite connections read on from the file that was replaced",
-)
 def test_a_sqlite_file_replaced_by_another_is_reported_and_recovers(sqlite_viewer) -> None:
     app, path = sqlite_viewer
 

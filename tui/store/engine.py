@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
 APP_NAME = "auditlog"
 DB_ENV = "AUDITLOG_DB"
-#: How long a SQLite writer waits for another one before giving up (milliseconds).
+#: How long a statement waits for a lock another program holds before giving up
+#: (milliseconds): SQLite's busy timeout, and PostgreSQL's ``lock_timeout`` unless the
+#: deployment set its own. (The name is older than its use on PostgreSQL; tests patch it.)
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _SHIPPED_DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
 
@@ -101,21 +103,86 @@ def connect(url: URL) -> Engine:
 
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
-        if database and database != ":memory:" and not database.startswith("file:"):
-            try:
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise StoreUnavailable(
-                    f"database {describe(url)}: cannot create its folder: {error.strerror}"
-                ) from error
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        if not database or database == ":memory:" or database.startswith("file:"):
+            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        else:
+            _create_once(database, describe(url))
+            engine = create_engine(
+                _existing_file_only(url, database),
+                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            )
+            event.listen(engine, "connect", _note_which_file(database))
+            event.listen(engine, "checkout", _same_file_or_reconnect(database))
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
         pool_pre_ping=True,
         connect_args={"connect_timeout": 5, "application_name": APP_NAME},
     )
+    event.listen(engine, "connect", _postgresql_lock_timeout)
+    return engine
+
+
+def _create_once(database: str, label: str) -> None:
+    """Create the file (and its folder) if it does not exist yet: the first run, the demo.
+
+    Done here, once, so that every connection after it opens the file read-write *without*
+    creating it: a file moved away while the viewer is open is then an error, not an empty
+    database silently made in its place ("no such table: accounts").
+    """
+    path = Path(database)
+    if path.exists():
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # An empty file is an empty SQLite database; the mode is the one SQLite would use.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o644))
+    except OSError as error:
+        raise StoreUnavailable(f"database {label}: cannot create it: {error.strerror}") from error
+
+
+def _existing_file_only(url: URL, database: str) -> URL:
+    """``url`` as a SQLite URI that opens the file read-write and never creates it."""
+    from urllib.parse import quote
+
+    return url.set(database=f"file:{quote(database)}", query={"mode": "rw", "uri": "true"})
+
+
+def _file_identity(database: str) -> tuple[int, int] | None:
+    try:
+        status = os.stat(database)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _note_which_file(database: str):  # type: ignore[no-untyped-def]
+    """A "connect" listener: remember which file (device, inode) the connection opened."""
+
+    def note(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+        record.info["auditlog_file"] = _file_identity(database)
+
+    return note
+
+
+def _same_file_or_reconnect(database: str):  # type: ignore[no-untyped-def]
+    """A "checkout" listener: a pooled connection whose file was moved, removed or replaced
+    is dropped (the pool then opens the file now at the path, or reports why it cannot).
+
+    An open SQLite connection reads on from the file it opened, wherever it was moved, so
+    without this the viewer would go on showing a database that is no longer there. One
+    ``os.stat`` a checkout.
+    """
+
+    def check(_dbapi_connection, record, _proxy) -> None:  # type: ignore[no-untyped-def]
+        from sqlalchemy.exc import DisconnectionError
+
+        now = _file_identity(database)
+        if now is None or now != record.info.get("auditlog_file"):
+            raise DisconnectionError("the database file was moved, removed or replaced")
+
+    return check
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -126,6 +193,25 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _postgresql_lock_timeout(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """Bound every wait for a lock, as SQLite's busy timeout does: a table held by a long
+    migration or a ``VACUUM FULL`` then gives "canceling statement due to lock timeout"
+    instead of a frozen viewer. Only waiting for a lock is bounded, not a statement: a
+    long export or verify runs as long as it needs.
+
+    A lock timeout the deployment set already (the URL's ``options``, ``ALTER ROLE ... SET``,
+    the server's configuration) is kept; ours applies only where there is none.
+    """
+    cursor = dbapi_connection.cursor()
+    cursor.execute(
+        "SELECT set_config('lock_timeout', %s, false) "
+        "WHERE current_setting('lock_timeout') IN ('0', '0ms')",
+        (f"{int(SQLITE_BUSY_TIMEOUT_MS)}ms",),
+    )
+    cursor.close()
+    dbapi_connection.commit()  # the setting outlives this first transaction
 
 
 @contextmanager
