@@ -216,12 +216,9 @@ def test_an_overwrite_question_quotes_a_hostile_name_inertly(sqlite_store, tmp_p
     assert len(existing.read_bytes().splitlines()) == len(raws)
 
 
-# -- bugs: each test states what must hold; the reason says what happens today ---------------
+# -- once bugs (strict xfails until fixed): each test states what must hold ------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG: the path box shows pasted escape sequences raw to the terminal"
-)
 def test_a_pasted_path_is_shown_inert_in_the_path_box(sqlite_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     store, clock, _ = sqlite_store
     app = make_viewer(store, clock=clock)
@@ -236,10 +233,6 @@ def test_a_pasted_path_is_shown_inert_in_the_path_box(sqlite_store, tmp_path: Pa
     drive(app, scenario, size=(120, 30))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a hostile working folder reaches the terminal raw in the suggested path",
-)
 def test_a_hostile_working_folder_is_shown_inert_in_the_suggested_path(
     sqlite_store,
     tmp_path: Path,
@@ -264,10 +257,6 @@ def test_a_hostile_working_folder_is_shown_inert_in_the_suggested_path(
     assert [p.name for p in folder.iterdir()] == ["auditlog-20261125-1200.ndjson"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a NUL in the path passes check_target; the export worker dies (ValueError)",
-)
 def test_a_nul_in_the_path_is_refused_not_a_crash(sqlite_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     store, clock, _ = sqlite_store
     app = make_viewer(store, clock=clock)
@@ -282,10 +271,6 @@ def test_a_nul_in_the_path_is_refused_not_a_crash(sqlite_store, tmp_path: Path) 
     assert not any(p.suffix in (".ndjson", PART) for p in tmp_path.iterdir())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a name over 255 bytes makes check_target raise OSError: the viewer crashes",
-)
 def test_a_name_too_long_for_the_file_system_is_refused_not_a_crash(
     sqlite_store,
     tmp_path: Path,  # type: ignore[no-untyped-def]

@@ -14,15 +14,15 @@ from tui.store.repository import AuditReader
 
 @pytest.fixture
 def slow_stream(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Stream events slowly, so a download is still running when the test acts."""
-    original = AuditReader.stream
+    """Hand the stored rows over slowly, so a download is still running when the test acts."""
+    original = AuditReader.stored
 
-    def stream(self, query, *args, **kwargs):  # type: ignore[no-untyped-def]
-        for audit_event in original(self, query, *args, **kwargs):
+    def stored(self, query, *args, **kwargs):  # type: ignore[no-untyped-def]
+        for row in original(self, query, *args, **kwargs):
             time.sleep(0.01)
-            yield audit_event
+            yield row
 
-    monkeypatch.setattr(AuditReader, "stream", stream)
+    monkeypatch.setattr(AuditReader, "stored", stored)
     monkeypatch.setattr("tui.app.export_task.PROGRESS_EVERY", 10)
 
 
@@ -121,3 +121,25 @@ def test_a_finished_download_closes_its_dialog(audit_store, tmp_path) -> None:
 
     drive(app, scenario)
     assert target.exists()
+
+
+def test_a_downloaded_ndjson_file_carries_seals_that_verify(audit_store, tmp_path) -> None:
+    """The download writes the stored rows as sealed lines: the file checks on its own."""
+    from tui.domain.chain import verify_sealed_lines
+
+    app = make_app(audit_store)
+    target = tmp_path / "sealed.ndjson"
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        await _start(pilot, target)
+        await _until(pilot, lambda: screen.download is None)
+
+    drive(app, scenario)
+    lines = target.read_bytes().splitlines()
+    assert len(lines) == SEEDED + 1 and all(b'"_seal"' in line for line in lines)
+    report = verify_sealed_lines(lines)
+    assert report.valid and report.events == SEEDED + 1
+    # One line edited after the download: the file no longer verifies.
+    lines[5] = lines[5].replace(b"Object", b"Objekt", 1)
+    assert not verify_sealed_lines(lines).valid

@@ -1,7 +1,9 @@
 """Writing the whole filtered result to a file, in constant memory, off the UI thread.
 
-The events stream from the reader page by page into the encoder and straight to disk; the
-file appears under its final name only when complete (written beside it as ``.part``, then
+The events come from the reader as stored (``AuditReader.stored``: canonical JSON, never
+decoded again) batch by batch into ``encode_stored`` and straight to disk, so an NDJSON
+download carries each event's seal and ``auditlog verify --file`` checks it. The file
+appears under its final name only when complete (written beside it as ``.part``, then
 renamed), so a failed or cancelled download never leaves half a file that looks whole.
 """
 
@@ -13,14 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.domain.errors import InvalidInput
-from tui.domain.event import AuditEvent
-from tui.domain.query import EventQuery
+from tui.domain.query import EventQuery, StoredEvent
 
 if TYPE_CHECKING:
     from tui.store.repository import AuditReader
 
 #: Report progress every this many events.
 PROGRESS_EVERY = 500
+#: What a file is called while it is being written.
+PART = ".part"
 
 
 class ExportCancelled(Exception):
@@ -35,15 +38,31 @@ class ExportCancelled(Exception):
         self.written = written
 
 
+#: The longest file name (in bytes) most file systems take; the download also writes NAME.part.
+NAME_MAX = 255
+
+
 def check_target(path: Path) -> Path:
-    """Refuse a path that cannot be written, before any query runs."""
+    """Refuse a path that cannot be written, before any query runs.
+
+    Every refusal is an ``InvalidInput`` the dialog shows: a NUL (which no file system
+    takes, and which makes ``os`` raise ValueError), a name too long for the file system
+    with its ``.part``, and whatever the file system says while looking (OSError).
+    """
+    if "\x00" in str(path):
+        raise InvalidInput("a file name cannot hold a NUL character")
     path = path.expanduser()
-    if path.is_dir():
-        raise InvalidInput(f"{path} is a directory; add a file name")
-    if not path.parent.is_dir():
-        raise InvalidInput(f"the folder {path.parent} does not exist")
-    if not os.access(path.parent, os.W_OK):
-        raise InvalidInput(f"cannot write in {path.parent}")
+    if len(os.fsencode(path.name + PART)) > NAME_MAX:
+        raise InvalidInput(f"the file name is too long (at most {NAME_MAX - len(PART)} bytes)")
+    try:
+        if path.is_dir():
+            raise InvalidInput(f"{path} is a directory; add a file name")
+        if not path.parent.is_dir():
+            raise InvalidInput(f"the folder {path.parent} does not exist")
+        if not os.access(path.parent, os.W_OK):
+            raise InvalidInput(f"cannot write in {path.parent}")
+    except OSError as error:
+        raise InvalidInput(f"cannot write {path}: {error.strerror or error}") from None
     return path.absolute()
 
 
@@ -57,24 +76,24 @@ def export(
     cancelled: Callable[[], bool] = lambda: False,
 ) -> int:
     """Write every event matching ``query`` to ``path``; return how many were written."""
-    from tui.domain.formats import encode
+    from tui.domain.formats import encode_stored
 
     written = 0
 
-    def counted() -> Iterator[AuditEvent]:
+    def counted() -> Iterator[StoredEvent]:
         nonlocal written
-        for audit_event in reader.stream(query):
+        for row in reader.stored(query):
             if cancelled():
                 raise ExportCancelled(written)
-            yield audit_event
+            yield row
             written += 1
             if written % PROGRESS_EVERY == 0:
                 progress(written)
 
-    partial = path.with_name(path.name + ".part")
+    partial = path.with_name(path.name + PART)
     try:
         with partial.open("wb") as output:
-            for chunk in encode(format_name, counted()):
+            for chunk in encode_stored(format_name, counted()):
                 output.write(chunk)
         os.replace(partial, path)
     finally:

@@ -122,7 +122,8 @@ class DownloadActions:
         except ExportCancelled as stopped:
             self.post_message(ExportStopped(path, stopped.written))
             return
-        except (AuditLogError, OSError) as error:
+        except (AuditLogError, OSError, ValueError) as error:
+            # ValueError: a path the OS cannot take (a NUL), should one pass check_target.
             self.post_message(ExportFailed(path, str(error)))
             return
         self.post_message(ExportFinished(path, written, format_name))

@@ -2,6 +2,10 @@
 
 Dismisses with ``(format, path)`` or None. The path is checked here (folder exists and is
 writable, not a directory, no silent overwrite) so a typo is fixed before anything runs.
+
+Paths are hostile text too: the working folder's name and whatever is pasted. The folder is
+shown inert beside the box (the box holds only the suggested file name, relative to it), and
+the box declines control and invisible format characters, which it would draw raw.
 """
 
 from __future__ import annotations
@@ -23,6 +27,10 @@ from tui.domain.display import inert
 from tui.domain.errors import InvalidInput
 from tui.domain.formats import FORMATS, suggested_filename
 
+#: What the path box takes: no C0/C1 controls, soft hyphen, bidi marks and overrides,
+#: zero-width or other invisible format characters (the terminal would act on, or hide, them).
+PRINTABLE = r"[^\x00-\x1f\x7f-\x9f\xad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]*"
+
 
 class DownloadDialog(Dialog[tuple[str, Path] | None]):
     """Enter in the path box downloads; Esc cancels."""
@@ -41,7 +49,8 @@ class DownloadDialog(Dialog[tuple[str, Path] | None]):
         self._confirm_overwrite: Path | None = None
 
     def _default_path(self, format_name: str) -> str:
-        return str(self.folder / suggested_filename(format_name, self.now))
+        """The suggested name alone: it is relative to ``folder`` (shown under the box)."""
+        return suggested_filename(format_name, self.now)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -50,7 +59,8 @@ class DownloadDialog(Dialog[tuple[str, Path] | None]):
                 for index, name in enumerate(FORMATS):
                     yield RadioButton(Text(name.upper()), value=index == 0, name=name)
             yield Label("Save to:")
-            yield Input(self._suggested, compact=True, id="path")
+            yield Input(self._suggested, compact=True, restrict=PRINTABLE, id="path")
+            yield Static(Text(f"in {inert(str(self.folder), 200)}", style="dim"), id="folder")
             yield Static(id="refusal")
             with Horizontal(classes="buttons"):
                 yield Button("Download", id="start", compact=True, variant="success")
@@ -74,7 +84,7 @@ class DownloadDialog(Dialog[tuple[str, Path] | None]):
         try:
             if not raw:
                 raise InvalidInput("type a file name")
-            path = check_target(Path(raw))
+            path = check_target(self.folder / Path(raw).expanduser())
             if path.exists() and self._confirm_overwrite != path:
                 self._confirm_overwrite = path
                 raise InvalidInput(f"{path.name} exists; press Enter again to overwrite it")
