@@ -40,7 +40,16 @@ AUDITLOG_TZ (--tz).
 """
 
 EPILOG = """\
-exit codes: 0 ok, 2 usage, 3 access refused, 4 bad input, 5 database unavailable, 6 not found
+exit codes:
+  0  ok
+  1  unexpected error (a bug: please report it with the message)
+  2  usage: unknown option, missing argument
+  3  access refused
+  4  bad input (event, date, range), an output file that cannot be written,
+     or an ingest that rejected lines
+  5  database unavailable
+  6  not found
+  7  verify found the log (or an exported file) tampered with
 """
 
 
