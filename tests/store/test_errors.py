@@ -222,6 +222,121 @@ def test_an_open_store_survives_a_dropped_server_connection(request, clock) -> N
         _empty_postgres(url)
 
 
+# -- the SQLite file moved away or replaced while a store has it open ---------------------------
+
+
+def _seeded(path: Path, clock, event: int) -> AuditStore:  # type: ignore[no-untyped-def]
+    store = AuditStore.open(str(path), clock=clock)
+    store.add_account(ADMIN)
+    store.append([make_event(event)])
+    return store
+
+
+def _move(files: list[Path], folder: Path) -> None:
+    for file in files:
+        file.rename(folder / file.name)
+
+
+def test_a_sqlite_path_with_uri_characters_is_created_and_opened_as_named(tmp_path) -> None:
+    """The file is opened through a SQLite URI: ``?``, ``#``, ``%`` and spaces stay literal."""
+    path = tmp_path / "odd ?mode=ro&x #1 100% ü.db"
+    AuditStore.open(str(path)).close()
+    store = AuditStore.open(str(path))
+    try:
+        store.append([make_event(1)])
+    finally:
+        store.close()
+    assert path.is_file() and path.stat().st_size > 0
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [
+        path.name
+    ]
+
+
+def test_a_sqlite_file_moved_away_while_open_is_unavailable_and_not_recreated(
+    tmp_path, clock
+) -> None:
+    path = tmp_path / "audit.db"
+    store = _seeded(path, clock, 1)
+    away = tmp_path / "away"
+    away.mkdir()
+    try:
+        reader = store.reader(ADMIN.email)
+        assert [e.id for e in reader.page(window(clock)).events] == ["evt_000001"]
+        _move(list(tmp_path.glob("audit.db*")), away)
+        for _ in range(2):  # the pooled connection is dropped, and a new one is not made
+            with pytest.raises(StoreUnavailable, match="unable to open database file") as refused:
+                reader.page(window(clock))
+            _readable(str(refused.value))
+            assert not path.exists(), "an empty database was created in its place"
+        _move(list(away.iterdir()), tmp_path)
+        assert [e.id for e in reader.page(window(clock)).events] == ["evt_000001"]
+    finally:
+        store.close()
+
+
+def test_a_sqlite_file_replaced_while_open_is_read_from_the_new_file(tmp_path, clock) -> None:
+    """A restore over the open file: the store reads what is at the path now.
+
+    The old file's WAL goes with it (``_move``): SQLite cannot tell a WAL left behind from
+    the new file's own, and would read its pages over the new file (sqlite.org, "How To
+    Corrupt", mispairing database files and hot journals); no connection setting helps.
+    """
+    path = tmp_path / "audit.db"
+    store = _seeded(path, clock, 1)
+    restored, away = tmp_path / "restored", tmp_path / "away"
+    restored.mkdir()
+    away.mkdir()
+    _seeded(restored / "audit.db", clock, 2).close()
+    try:
+        reader = store.reader(ADMIN.email)
+        assert [e.id for e in reader.page(window(clock)).events] == ["evt_000001"]
+        _move(list(tmp_path.glob("audit.db*")), away)
+        (restored / "audit.db").replace(path)
+        assert [e.id for e in reader.page(window(clock)).events] == ["evt_000002"]
+    finally:
+        store.close()
+
+
+def test_a_sqlite_file_replaced_by_another_kind_of_file_is_unavailable(tmp_path, clock) -> None:
+    path = tmp_path / "audit.db"
+    store = _seeded(path, clock, 1)
+    try:
+        reader = store.reader(ADMIN.email)
+        reader.page(window(clock))
+        away = tmp_path / "away"
+        away.mkdir()
+        _move(list(tmp_path.glob("audit.db*")), away)
+        _not_a_database(tmp_path).replace(path)
+        with pytest.raises(StoreUnavailable, match="file is not a database") as refused:
+            reader.page(window(clock))
+        _readable(str(refused.value))
+    finally:
+        store.close()
+
+
+# -- PostgreSQL: a bounded wait for locks --------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_postgresql_waits_for_a_lock_at_most_the_busy_timeout_unless_the_url_says(
+    request, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The store's own lock timeout where the deployment set none, the deployment's where it
+    did; statements themselves are never cut short (a long export runs to its end)."""
+    url = request.getfixturevalue("pg_schema_url")
+    monkeypatch.setattr("tui.store.engine.SQLITE_BUSY_TIMEOUT_MS", 1234)
+    deployment = url.replace("options=", "options=-clock_timeout%3D750%20", 1)
+    for given, expected in ((url, "1234ms"), (deployment, "750ms")):
+        store = AuditStore.open(given)
+        try:
+            for _ in range(2):  # the connection the migration check used, and a reused one
+                with store._engine.connect() as connection:
+                    assert connection.exec_driver_sql("SHOW lock_timeout").scalar() == expected
+                    assert connection.exec_driver_sql("SHOW statement_timeout").scalar() == "0"
+        finally:
+            store.close()
+
+
 def test_nul_in_user_input_is_an_answer_not_a_database_error(store) -> None:
     """PostgreSQL refuses NUL even as a bound value; no stored key can hold one anyway."""
     import pytest
