@@ -112,10 +112,20 @@ def empty_store(db_path: Path, clock: FakeClock) -> Iterator[Any]:
     store.close()
 
 
-def make_app(store: Any, email: str = ADMIN.email, clock: FakeClock | None = None):  # type: ignore[no-untyped-def]
+def make_app(  # type: ignore[no-untyped-def]
+    store: Any,
+    email: str = ADMIN.email,
+    clock: FakeClock | None = None,
+    *,
+    record_reading: bool = False,
+):
+    """The viewer on ``store``; by default it does not record its readings, so the log a
+    test (or a snapshot) looks at stays exactly as seeded."""
     from tui.app.app import AuditLogApp
 
-    return AuditLogApp(store, email, clock=clock or FakeClock(), zone=UTC)
+    return AuditLogApp(
+        store, email, clock=clock or FakeClock(), zone=UTC, record_reading=record_reading
+    )
 
 
 def drive(app: Any, scenario: Callable[[Any], Awaitable[None]], size=(80, 24)) -> None:  # type: ignore[no-untyped-def]

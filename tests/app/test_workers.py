@@ -15,7 +15,8 @@ from tui.domain.query import EventQuery
 from tui.domain.timerange import RangePreset, TimeRange
 from tui.store.repository import AuditReader, AuditStore
 
-READER_CALLS = ("page", "count", "facets", "tenants", "newer_count", "stream", "get")
+READER_CALLS = ("page", "count", "facets", "tenants", "newer_count", "stored", "get")
+STORE_CALLS = ("reader", "verify", "account", "append")
 
 
 @pytest.fixture
@@ -35,12 +36,14 @@ def calls(monkeypatch) -> list[tuple[str, bool]]:  # type: ignore[no-untyped-def
 
     for name in READER_CALLS:
         spy(AuditReader, name)
-    spy(AuditStore, "reader")
+    for name in STORE_CALLS:
+        spy(AuditStore, name)
     return seen
 
 
 def test_no_database_call_runs_on_the_ui_thread(audit_store, calls, tmp_path) -> None:
-    app = make_app(audit_store)
+    """Reading, downloading, verifying, and recording each of them as a reading."""
+    app = make_app(audit_store, record_reading=True)
     target = tmp_path / "all.ndjson"
 
     async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -57,12 +60,16 @@ def test_no_database_call_runs_on_the_ui_thread(audit_store, calls, tmp_path) ->
         app.screen.query_one("#path").value = str(target)
         await pilot.press("enter")
         await settle(pilot)
+        await pilot.press("V")
+        await settle(pilot)
 
     drive(app, scenario)
     names = {name for name, _ in calls}
-    assert {"reader", "page", "count", "facets", "tenants", "newer_count", "stream"} <= names
+    assert {"reader", "page", "count", "facets", "tenants", "newer_count", "stored"} <= names
+    assert {"verify", "account", "append"} <= names
     assert not [name for name, on_main in calls if on_main]
-    assert len(target.read_bytes().splitlines()) == SEEDED + 1
+    # The seeded events and the reader's own "Audit Log Opened", recorded before the download.
+    assert len(target.read_bytes().splitlines()) == SEEDED + 2
 
 
 def test_a_slow_superseded_query_does_not_overwrite_the_newer_one(audit_store, monkeypatch) -> None:

@@ -24,8 +24,11 @@ class AuditLogApp(App[None]):
     """The audit log viewer, reading ``store`` as ``reader`` (an e-mail or an opened reader).
 
     ``clock`` anchors the date ranges (default: the store's clock); ``zone`` is the zone in
-    which times are shown and custom dates are read. ``AuditLogApp.opening`` makes a viewer
-    that opens its store itself, after the first frame (the command line's way).
+    which times are shown and custom dates are read. ``record_reading`` writes opening the
+    viewer, each download and each verification to the log as the reader's own events
+    (``tui.domain.reading``); tests that need a log that does not change turn it off.
+    ``AuditLogApp.opening`` makes a viewer that opens its store itself, after the first
+    frame (the command line's way).
     """
 
     TITLE = "Audit Log"
@@ -44,6 +47,7 @@ class AuditLogApp(App[None]):
         zone: tzinfo = UTC,
         *,
         opening: Opening | None = None,
+        record_reading: bool = True,
     ) -> None:
         super().__init__()
         self.store = store
@@ -59,6 +63,8 @@ class AuditLogApp(App[None]):
         self.open_with = opening
         #: What ended a viewer made by ``opening`` before it could show anything.
         self.failed_to_open: AuditLogError | None = None
+        #: Whether reading the log (opening, downloads, verifications) is recorded in it.
+        self.record_reading = record_reading
 
     @classmethod
     def opening(cls, opening: Opening, *, zone: tzinfo = UTC) -> AuditLogApp:

@@ -19,6 +19,7 @@ from tui.domain.query import Count, Cursor, Facets, Page
 
 if TYPE_CHECKING:
     from tui.app.paging import PageWindow
+    from tui.domain.chain import ChainReport
     from tui.store.repository import AuditReader
 
 
@@ -126,6 +127,42 @@ class ExportStopped(Message):
     written: int
 
 
+@dataclass
+class ReadingNotRecorded(Message):
+    """Opening, a download or a verification could not be written to the log as a reading."""
+
+    action: str
+    reason: str
+
+
+@dataclass
+class VerifyProgress(Message):
+    """``done`` of ``total`` stored events checked so far."""
+
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, VerifyProgress)
+
+
+@dataclass
+class VerifyFinished(Message):
+    report: ChainReport
+
+
+@dataclass
+class VerifyFailed(Message):
+    """Refused (not an Admin) or the database failed; ``error`` says which."""
+
+    error: AuditLogError
+
+
+@dataclass
+class VerifyStopped(Message):
+    """A cancelled verification has stopped (nothing was concluded)."""
+
+
 __all__ = [
     "ActionFailed",
     "CountLoaded",
@@ -138,6 +175,11 @@ __all__ = [
     "OpenFailed",
     "PageLoaded",
     "ReaderOpened",
+    "ReadingNotRecorded",
     "TenantsLoaded",
+    "VerifyFailed",
+    "VerifyFinished",
+    "VerifyProgress",
+    "VerifyStopped",
     "WindowLoaded",
 ]

@@ -21,13 +21,15 @@ Keys:
 | c | copy the event's JSON |
 | r | refresh |
 | w | download the whole result (while one runs: its progress; Esc there cancels it) |
+| V | verify the log's hash chain (Admin; Esc cancels) |
 | ? | all keys |
 """
 
 from __future__ import annotations
 
+import threading
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -47,11 +49,13 @@ from tui.app.messages import (
     OpenFailed,
     PageLoaded,
     ReaderOpened,
+    ReadingNotRecorded,
     WindowLoaded,
 )
 from tui.app.paging import PageWindow
 from tui.app.screens.downloads import DownloadActions
 from tui.app.screens.pickers import PickerActions
+from tui.app.screens.verification import VerifyActions
 from tui.app.widgets.event_table import EventTable
 from tui.app.widgets.filter_bar import FilterBar
 from tui.app.widgets.gist_line import GistLine
@@ -64,6 +68,7 @@ from tui.domain.display import inert
 from tui.domain.errors import AccessDenied, AuditLogError
 from tui.domain.event import AuditEvent
 from tui.domain.query import Cursor, EventQuery
+from tui.domain.reading import OPENED
 
 #: How many pages a re-query may look through to keep the selected event selected.
 SELECTION_SEARCH_PAGES = 20
@@ -78,7 +83,7 @@ if TYPE_CHECKING:
     from tui.store.repository import AuditReader
 
 
-class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
+class AuditLogScreen(PickerActions, DownloadActions, VerifyActions, Screen[None]):
     """The one main screen of the viewer."""
 
     CSS_PATH = "audit_log.tcss"
@@ -126,6 +131,13 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
             tooltip="Download the whole result to a file",
             id="download",
         ),
+        Binding(
+            "V",
+            "verify",
+            "Verify",
+            tooltip="Verify the log's hash chain (Admin)",
+            id="verify",
+        ),
         Binding("escape", "close", "Close", tooltip="Close the JSON pane", id="close"),
         Binding("question_mark", "keys", "Keys", tooltip="Show every key", id="keys"),
     ]
@@ -144,6 +156,10 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
         self._had_selection = False
         #: Tenant names by id, learnt from the scope picker's options (for the header).
         self.tenant_names: dict[str, str] = {}
+        #: Held while deciding whether this viewer's opening is recorded (once, whichever
+        #: opening worker gets the reader first).
+        self._opening_lock = threading.Lock()
+        self._opening_recorded = False
 
     def notify(
         self,
@@ -307,6 +323,36 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
             self.post_message(CountLoaded(generation, reader.count(query)))
         except AuditLogError as error:
             self.post_message(LoadFailed(generation, error))
+        finally:
+            # After the first rows, so recording never holds them back.
+            with self._opening_lock:
+                first, self._opening_recorded = not self._opening_recorded, True
+            if first:
+                self.record_reading(reader, OPENED, "Opened the audit log in the viewer", {})
+
+    def record_reading(
+        self, reader: AuditReader, action: str, summary: str, details: dict[str, Any]
+    ) -> None:
+        """Write ``reader``'s reading to the log (unless the app says not to). Workers only.
+
+        A failure to record becomes a warning; what was read stays shown.
+        """
+        if not self.viewer.record_reading:
+            return
+        from tui.app.reading import record
+
+        reason = record(self.viewer.store, reader, action, summary, details)
+        if reason is not None:
+            self.post_message(ReadingNotRecorded(action, reason))
+
+    def on_reading_not_recorded(self, message: ReadingNotRecorded) -> None:
+        self.notify(
+            f"{message.action} was not recorded in the log: {message.reason}",
+            title="Reading not recorded",
+            severity="warning",
+            markup=False,
+            timeout=10,
+        )
 
     @work(thread=True, exclusive=True, group="rows")
     def _load_window(
@@ -577,5 +623,6 @@ class AuditLogScreen(PickerActions, DownloadActions, Screen[None]):
         rows.append(
             ("esc", "Cancel download", "In the download's dialog (w): stop, delete the partial")
         )
+        rows.append(("esc", "Cancel verify", "In the verification's dialog (V): stop it"))
         rows.append(("ctrl+p", "Palette", "Search every command by name"))
         self.app.push_screen(KeysHelp(rows))

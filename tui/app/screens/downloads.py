@@ -4,14 +4,15 @@ w asks for the format and path (``DownloadDialog``), then the export runs in a t
 worker while ``DownloadProgress`` shows how far it got. Esc there cancels the worker; the
 export stops at its next event, deletes its partial file and posts ``ExportStopped``, and
 only then does the screen say it was cancelled. Enter hides the dialog: the download goes on
-in the background, the status line counts, and w shows the dialog again.
+in the background, the status line counts, and w shows the dialog again. However it ends, the
+download is recorded in the log as the reader's "Audit Log Exported" (by the worker).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.worker import Worker, get_current_worker
@@ -19,6 +20,7 @@ from textual.worker import Worker, get_current_worker
 from tui.app.messages import ExportFailed, ExportFinished, ExportProgress, ExportStopped
 from tui.domain.errors import AuditLogError
 from tui.domain.query import Count, EventQuery
+from tui.domain.reading import EXPORTED, describe_query
 
 if TYPE_CHECKING:
     from tui.app.app import AuditLogApp
@@ -53,6 +55,9 @@ class DownloadActions:
         def post_message(self, message: object) -> bool: ...
         def notify(self, message: str, **kwargs: object) -> None: ...
         def _needs_reader(self) -> bool: ...
+        def record_reading(
+            self, reader: AuditReader, action: str, summary: str, details: dict[str, Any]
+        ) -> None: ...
 
     download: RunningDownload | None = None
 
@@ -109,24 +114,46 @@ class DownloadActions:
         from tui.app.export_task import ExportCancelled, export
 
         worker = get_current_worker()
-        assert self.reader is not None
+        reader = self.reader
+        assert reader is not None
+        written = 0
+
+        def progress(count: int) -> None:
+            nonlocal written
+            written = count
+            self.post_message(ExportProgress(count))
+
+        ended: ExportFinished | ExportStopped | ExportFailed
         try:
             written = export(
-                self.reader,
+                reader,
                 query,
                 format_name,
                 path,
-                progress=lambda n: self.post_message(ExportProgress(n)),
+                progress=progress,
                 cancelled=lambda: worker.is_cancelled,
             )
+            ended = ExportFinished(path, written, format_name)
         except ExportCancelled as stopped:
-            self.post_message(ExportStopped(path, stopped.written))
-            return
+            written = stopped.written
+            ended = ExportStopped(path, written)
         except (AuditLogError, OSError, ValueError) as error:
             # ValueError: a path the OS cannot take (a NUL), should one pass check_target.
-            self.post_message(ExportFailed(path, str(error)))
-            return
-        self.post_message(ExportFinished(path, written, format_name))
+            ended = ExportFailed(path, str(error))
+        completed = isinstance(ended, ExportFinished)
+        self.record_reading(
+            reader,
+            EXPORTED,
+            f"Exported {written:,} events as {format_name.upper()}"
+            + ("" if completed else " (did not complete)"),
+            {
+                "format": format_name,
+                "events": written,
+                "completed": completed,
+                "query": describe_query(query),
+            },
+        )
+        self.post_message(ended)
 
     def _end_download(self) -> None:
         running, self.download = self.download, None
