@@ -11,7 +11,7 @@ What each holds in ``details``:
 
 - ``Audit Log Opened``: ``{"interface": "viewer"}``.
 - ``Audit Log Exported``: ``{"interface", "format", "events", "completed", "query"}`` where
-  ``query`` describes the scope, range, filters and search text of what was exported.
+  ``query`` (``describe_query``) gives the scope, range, filters and search text exported.
 - ``Audit Log Verified``: ``{"interface", "source", "result", "events", "findings"}``.
 """
 
@@ -24,7 +24,8 @@ from typing import Any
 
 from tui.domain.access import Principal
 from tui.domain.catalog import EventType, event_type
-from tui.domain.event import AuditEvent, Context, Performer, Target
+from tui.domain.event import AuditEvent, Context, Performer, Target, format_timestamp
+from tui.domain.query import EventQuery
 from tui.domain.validation import parse_event
 
 OPENED = "Audit Log Opened"
@@ -91,3 +92,20 @@ def source_address(text: str | None) -> str:
         except ValueError:
             pass
     return LOCAL_ADDRESS
+
+
+def describe_query(query: EventQuery) -> dict[str, Any]:
+    """What was read, for an export's details: scope, range, filters and search text."""
+    scope = query.scope
+    return {
+        "scope": {
+            "portal": scope.portal,
+            "tenants": "all" if scope.tenants is None else sorted(scope.tenants),
+        },
+        "from": format_timestamp(query.time_range.start),
+        "to": format_timestamp(query.time_range.end),
+        "types": sorted(query.types),
+        "areas": sorted(area.value for area in query.areas),
+        "performer": query.performer,
+        "text": query.text,
+    }

@@ -2,7 +2,11 @@
 
 The stored canonical JSON of each event goes out as it is (``AuditReader.stored`` and
 ``encode_stored``): nothing is decoded for NDJSON and JSON, so an export runs at about the
-speed the database reads.
+speed the database reads. Each NDJSON line carries its seal (``_seal``: its place in the hash
+chain), so ``auditlog verify --file`` checks the file later with no database.
+
+The export is recorded as an "Audit Log Exported" event of the account (format, count, the
+query, and whether it completed), also when it fails part-way.
 
 Example:
     auditlog export --last 30d --scope portal --format csv --output portal-30d.csv
@@ -18,9 +22,11 @@ from collections.abc import Iterator
 from tui.cli import exit_codes
 from tui.cli.options import add_query_options, query_from_args, zone_from_args
 from tui.cli.output import destination
+from tui.cli.reading import record
 from tui.cli.session import open_reader, open_store
 from tui.domain.formats import FORMATS, encode_stored
 from tui.domain.query import StoredEvent
+from tui.domain.reading import EXPORTED, describe_query
 
 
 def register(subparsers: argparse._SubParsersAction, parents: list) -> None:  # type: ignore[type-arg]
@@ -56,9 +62,26 @@ def run(args: argparse.Namespace) -> int:
                 written += 1
                 yield row
 
-        with destination(args.output) as out:
-            for chunk in encode_stored(args.format, counted()):
-                out.write(chunk)
+        completed = False
+        try:
+            with destination(args.output) as out:
+                for chunk in encode_stored(args.format, counted()):
+                    out.write(chunk)
+            completed = True
+        finally:
+            record(
+                store,
+                reader.email,
+                EXPORTED,
+                f"Exported {written:,} events as {args.format.upper()}"
+                + ("" if completed else " (did not complete)"),
+                {
+                    "format": args.format,
+                    "events": written,
+                    "completed": completed,
+                    "query": describe_query(query),
+                },
+            )
     finally:
         store.close()
     if args.output not in (None, "-"):
