@@ -89,6 +89,20 @@ async def _download_running(pilot: Any) -> None:
     await pilot.app.push_screen(DownloadProgress(path, "ndjson", Count(251), 120))
 
 
+async def _download_dialog(pilot: Any) -> None:
+    """The download dialog in a fixed folder (w would use the working folder)."""
+    from datetime import UTC
+
+    from tui.app.widgets.download_dialog import DownloadDialog
+
+    now = pilot.app.clock().astimezone(UTC)
+    await pilot.app.push_screen(DownloadDialog(Path("/home/ops"), now, "251"))
+
+
+async def _verified(pilot: Any) -> None:
+    await pilot.press("V")
+
+
 @dataclass(frozen=True)
 class Scene:
     name: str
@@ -131,5 +145,8 @@ SCENES = (
     Scene("empty_database", seeded=False),
     Scene("database_error", broken=True),
     Scene("download_running", steps=_download_running),
+    Scene("download_dialog", steps=_download_dialog),
+    Scene("verified", steps=_verified),
+    Scene("verify_refused", email=SUPERVISOR.email, steps=_verified),
     Scene("wide_light", size=(160, 40), steps=_open_update, theme="textual-light"),
 )

@@ -55,7 +55,6 @@ class VerifyDialog(Dialog[None]):
             )
 
     def on_mount(self) -> None:
-        self.query_one("#findings").display = False
         self.query_one("#close", Button).focus()
 
     def show_progress(self, done: int, total: int) -> None:
@@ -66,7 +65,8 @@ class VerifyDialog(Dialog[None]):
 
     def show_report(self, report: ChainReport) -> None:
         self.outcome = "valid" if report.valid else "tampered"
-        counts = f"{report.events:,} events in {report.segments:,} segments"
+        counts = f"{report.events:,} events in {report.segments:,} segment"
+        counts += "" if report.segments == 1 else "s"
         if report.purged:
             counts += f", {report.purged:,} purged by retention"
         text = Text()
@@ -98,7 +98,6 @@ class VerifyDialog(Dialog[None]):
         self.query_one("#title", Label).update(title)
         self.query_one("#bar").display = False
         self.query_one("#checked").display = False
-        self.query_one("#findings").display = True
         self.query_one("#result", Static).update(result)
         self.query_one("#close", Button).label = "Close"
         self.query_one("#close", Button).variant = "primary"
