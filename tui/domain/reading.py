@@ -24,6 +24,7 @@ from typing import Any
 
 from tui.domain.access import Principal
 from tui.domain.catalog import EventType, event_type
+from tui.domain.chain import ChainReport
 from tui.domain.event import AuditEvent, Context, Performer, Target, format_timestamp
 from tui.domain.query import EventQuery
 from tui.domain.validation import parse_event
@@ -108,4 +109,21 @@ def describe_query(query: EventQuery) -> dict[str, Any]:
         "areas": sorted(area.value for area in query.areas),
         "performer": query.performer,
         "text": query.text,
+    }
+
+
+def verified_summary(report: ChainReport) -> str:
+    """The summary of an ``Audit Log Verified`` event (the viewer and the CLI say the same)."""
+    if report.valid:
+        return f"Verified the audit log: VALID ({report.events:,} events)"
+    return f"Verified the audit log: TAMPERED ({report.findings_total:,} findings)"
+
+
+def verified_details(report: ChainReport) -> dict[str, Any]:
+    return {
+        "source": "database",
+        "result": "VALID" if report.valid else "TAMPERED",
+        "events": report.events,
+        "segments": report.segments,
+        "findings": report.findings_total,
     }

@@ -17,12 +17,11 @@ from textual.worker import Worker, get_current_worker
 
 from tui.app.messages import VerifyFailed, VerifyFinished, VerifyProgress, VerifyStopped
 from tui.domain.errors import AuditLogError
-from tui.domain.reading import VERIFIED
+from tui.domain.reading import VERIFIED, verified_details, verified_summary
 
 if TYPE_CHECKING:
     from tui.app.app import AuditLogApp
     from tui.app.widgets.verify_dialog import VerifyDialog
-    from tui.domain.chain import ChainReport
     from tui.store.repository import AuditReader
 
 
@@ -114,20 +113,3 @@ class VerifyActions:
 
     def on_verify_stopped(self, message: VerifyStopped) -> None:
         self._verify_ended()
-
-
-def verified_summary(report: ChainReport) -> str:
-    """The recorded event's summary (the command line words it the same way)."""
-    if report.valid:
-        return f"Verified the audit log: VALID ({report.events:,} events)"
-    return f"Verified the audit log: TAMPERED ({report.findings_total:,} findings)"
-
-
-def verified_details(report: ChainReport) -> dict[str, object]:
-    return {
-        "source": "database",
-        "result": "VALID" if report.valid else "TAMPERED",
-        "events": report.events,
-        "segments": report.segments,
-        "findings": report.findings_total,
-    }

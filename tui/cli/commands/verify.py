@@ -29,7 +29,7 @@ from tui.cli.session import account_email, open_store
 from tui.domain.chain import ChainReport, verify_sealed_lines
 from tui.domain.display import inert
 from tui.domain.errors import InvalidInput
-from tui.domain.reading import VERIFIED
+from tui.domain.reading import VERIFIED, verified_details, verified_summary
 
 
 def register(subparsers: argparse._SubParsersAction, parents: list) -> None:  # type: ignore[type-arg]
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             email = account_email(args, store)
             report = store.verify(email, progress=None if args.quiet else _progress)
-            record(store, email, VERIFIED, _summary(report), _details(report))
+            record(store, email, VERIFIED, verified_summary(report), verified_details(report))
         finally:
             store.close()
         what = f"{report.events:,} events in {report.segments:,} segments"
@@ -93,22 +93,6 @@ def _print(report: ChainReport) -> int:
     if hidden:
         print(f"... and {hidden:,} more")
     return exit_codes.TAMPERED
-
-
-def _summary(report: ChainReport) -> str:
-    if report.valid:
-        return f"Verified the audit log: VALID ({report.events:,} events)"
-    return f"Verified the audit log: TAMPERED ({report.findings_total:,} findings)"
-
-
-def _details(report: ChainReport) -> dict[str, object]:
-    return {
-        "source": "database",
-        "result": "VALID" if report.valid else "TAMPERED",
-        "events": report.events,
-        "segments": report.segments,
-        "findings": report.findings_total,
-    }
 
 
 def _progress(done: int, total: int) -> None:
