@@ -49,6 +49,7 @@ from tests.conftest import FIXED_NOW, FakeClock, make_event
 from tests.store.conftest import newest_first, reassign, set_role, text_matches
 from tui.domain.access import Principal, Scope
 from tui.domain.catalog import Area, event_type
+from tui.domain.chain import verify_sealed_lines
 from tui.domain.errors import AccessDenied, NotFound
 from tui.domain.event import AuditEvent, format_timestamp, to_epoch_ms
 from tui.domain.formats import CSV_COLUMNS, FORMATS, encode
@@ -625,10 +626,19 @@ class AccessMachine(RuleBasedStateMachine):
             (e.id, e.tenant.id if e.tenant else "", e.tenant.name if e.tenant else "")
             for e in expected
         ]
-        # The viewer's download: the same bytes, under the final name only.
+        # The viewer's download (the stored rows, as `auditlog export` writes them): the same
+        # events, an NDJSON line sealed for offline verification; under the final name only.
         target = self.folder / f"export-{next(_numbers)}.{fmt}"
         assert export(reader, query, fmt, target) == len(expected)
-        assert target.read_bytes() == encoded[fmt]
+        written = target.read_bytes()
+        if fmt == "ndjson":
+            lines = written.splitlines()
+            sealed = [orjson.loads(line) for line in lines]
+            assert all(document.pop("_seal") for document in sealed)
+            assert sealed == documents
+            assert verify_sealed_lines(lines).valid
+        else:
+            assert written == encoded[fmt]
         assert not target.with_name(target.name + ".part").exists()
         target.unlink()
 
