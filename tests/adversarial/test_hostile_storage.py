@@ -73,7 +73,9 @@ def _stream_all(db_url: str) -> list[dict[str, Any]]:
     store = AuditStore.open(db_url, clock=FakeClock())
     try:
         query = EventQuery(time_range=TimeRange.last(RangePreset.LAST_180D, store.now()))
-        return [event.to_dict() for event in store.reader(ADMIN.email).stream(query)]
+        events = store.reader(ADMIN.email).stream(query)
+        # an earlier export was recorded as a reading (tested in tests/cli); not data here
+        return [e.to_dict() for e in events if e.type.name != "Audit Log Exported"]
     finally:
         store.close()
 
@@ -291,7 +293,7 @@ def test_a_five_megabyte_summary_is_kept_whole_and_cut_for_the_table(
     shown = run("show", "evt_big", "--as", ADMIN.email)
     assert json.loads(shown.out)["summary"] == summary
     assert unsafe_characters(shown.out) == []
-    table = run("query", "--as", ADMIN.email)
+    table = run("query", "--as", ADMIN.email, "--type", "Collector Created")
     _, row = table.lines()
     assert len(row) <= 200 and row.endswith("…")
     assert unsafe_characters(table.out) == []
