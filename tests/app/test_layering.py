@@ -44,20 +44,13 @@ def test_the_viewer_never_touches_the_database_libraries() -> None:
             assert name.split(".")[0] not in FORBIDDEN, f"{path.name} imports {name}"
 
 
-#: The one store function the viewer calls besides the objects it is given: recording a
-#: reading (as the command line does), imported where it runs, in a worker.
-RUNTIME_STORE_API = "tui.store.reading_log"
-
-
 def test_the_store_is_reached_only_through_the_repository_api_for_typing() -> None:
     """Runtime calls go through the objects the app is given; imports are for type hints."""
     for path in _modules():
         tree = ast.parse(path.read_text())
         guarded = _type_checking_only(tree)
         for node, name in _imports(tree):
-            if name == RUNTIME_STORE_API:
-                assert path.name == "reading.py", f"{path.name} imports {name}"
-            elif name.startswith("tui.store"):
+            if name.startswith("tui.store"):
                 assert node in guarded, f"{path.name} imports {name} at run time"
                 assert name == "tui.store.repository", f"{path.name} imports {name}"
 

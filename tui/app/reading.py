@@ -28,23 +28,19 @@ def record(
     details: dict[str, Any],
 ) -> str | None:
     """Append ``reader``'s ``action`` event; None when done, else why it was not recorded."""
-    from tui.store.reading_log import record_reading
-
     if store is None:
         return "the database is not open"
     try:
-        principal = store.account(reader.email)
-        if principal is None:
-            return f"there is no account {reader.email!r}"
-        record_reading(
-            store,
-            principal,
+        recorded = store.record_reading(
+            reader.email,
             action,
             summary=summary,
             details={"interface": INTERFACE, **details},
             source=os.environ.get("SSH_CLIENT"),
             user_agent=f"auditlog/{__version__} ({INTERFACE})",
         )
+        if recorded is None:
+            return f"there is no account {reader.email!r}"
     except AuditLogError as error:
         return str(error)
     return None

@@ -24,15 +24,9 @@ def record(
     store: AuditStore, email: str, action: str, summary: str, details: dict[str, Any]
 ) -> str | None:
     """Append the reading event for ``email``; its id, or None (with a warning) on failure."""
-    from tui.store.reading_log import record_reading
-
     try:
-        reader = store.account(email)
-        if reader is None:
-            return None
-        return record_reading(
-            store,
-            reader,
+        return store.record_reading(
+            email,
             action,
             summary=summary,
             details={"interface": "command line", **details},

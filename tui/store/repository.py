@@ -181,6 +181,36 @@ class AuditStore:
         with self._write() as connection:
             account_rows.erase(connection, email, self.now())
 
+    def record_reading(
+        self,
+        email: str,
+        action: str,
+        *,
+        summary: str,
+        details: dict[str, object],
+        source: str | None,
+        user_agent: str,
+    ) -> str | None:
+        """Append the event that account ``email`` read the log (``tui.domain.reading``):
+        opened the viewer, exported, verified. Its id, or None when there is no such account.
+
+        ``source`` is where the reader connected from (``SSH_CLIENT``'s text, or None).
+        """
+        from tui.store.reading_log import record_reading
+
+        principal = self.account(email)
+        if principal is None:
+            return None
+        return record_reading(
+            self,
+            principal,
+            action,
+            summary=summary,
+            details=details,
+            source=source,
+            user_agent=user_agent,
+        )
+
     def setting(self, key: str) -> str | None:
         with self._read() as connection:
             return connection.execute(
