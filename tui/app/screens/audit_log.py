@@ -29,32 +29,30 @@ from __future__ import annotations
 
 import threading
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Input
-from textual.worker import get_current_worker
 
 from tui.app import explain
 from tui.app.clipboard import copy_text
 from tui.app.event_text import event_json
-from tui.app.loading import load_window
 from tui.app.messages import (
     CountLoaded,
     LoadFailed,
     OpenFailed,
     PageLoaded,
     ReaderOpened,
-    ReadingNotRecorded,
     WindowLoaded,
 )
 from tui.app.paging import PageWindow
 from tui.app.screens.downloads import DownloadActions
 from tui.app.screens.pickers import PickerActions
+from tui.app.screens.query_workers import QueryWorkers
 from tui.app.screens.verification import VerifyActions
 from tui.app.widgets.event_table import EventTable
 from tui.app.widgets.filter_bar import FilterBar
@@ -65,10 +63,9 @@ from tui.app.widgets.key_footer import KeyFooter
 from tui.app.widgets.notice import Notice
 from tui.app.widgets.status_line import StatusLine
 from tui.domain.display import inert
-from tui.domain.errors import AccessDenied, AuditLogError
+from tui.domain.errors import AccessDenied
 from tui.domain.event import AuditEvent
 from tui.domain.query import Cursor, EventQuery
-from tui.domain.reading import OPENED
 
 #: How many pages a re-query may look through to keep the selected event selected.
 SELECTION_SEARCH_PAGES = 20
@@ -83,7 +80,7 @@ if TYPE_CHECKING:
     from tui.store.repository import AuditReader
 
 
-class AuditLogScreen(PickerActions, DownloadActions, VerifyActions, Screen[None]):
+class AuditLogScreen(QueryWorkers, PickerActions, DownloadActions, VerifyActions, Screen[None]):
     """The one main screen of the viewer."""
 
     CSS_PATH = "audit_log.tcss"
@@ -305,100 +302,6 @@ class AuditLogScreen(PickerActions, DownloadActions, VerifyActions, Screen[None]
             self.table.loading = False
             self.refresh_bindings()  # the footer forgets the table's keys while it loads
         self.status.activity = ""
-
-    @work(thread=True, exclusive=True, group="rows")
-    def _start(self, generation: int, query: EventQuery, who: str | AuditReader | None) -> None:
-        """Open the reader (and the store, unless given), then load the first rows, then count."""
-        try:
-            reader = self.viewer.connect(who)
-        except AuditLogError as error:
-            failed = OpenFailed(error) if self.viewer.open_with else LoadFailed(generation, error)
-            self.post_message(failed)
-            return
-        try:
-            self.post_message(ReaderOpened(reader))
-            result = load_window(reader, query, generation, self.viewer.clock())
-            if result is not None:
-                self.post_message(result)
-            self.post_message(CountLoaded(generation, reader.count(query)))
-        except AuditLogError as error:
-            self.post_message(LoadFailed(generation, error))
-        finally:
-            # After the first rows, so recording never holds them back.
-            with self._opening_lock:
-                first, self._opening_recorded = not self._opening_recorded, True
-            if first:
-                self.record_reading(reader, OPENED, "Opened the audit log in the viewer", {})
-
-    def record_reading(
-        self, reader: AuditReader, action: str, summary: str, details: dict[str, Any]
-    ) -> None:
-        """Write ``reader``'s reading to the log (unless the app says not to). Workers only.
-
-        A failure to record becomes a warning; what was read stays shown.
-        """
-        if not self.viewer.record_reading:
-            return
-        from tui.app.reading import record
-
-        reason = record(self.viewer.store, reader, action, summary, details)
-        if reason is not None:
-            self.post_message(ReadingNotRecorded(action, reason))
-
-    def on_reading_not_recorded(self, message: ReadingNotRecorded) -> None:
-        self.notify(
-            f"{message.action} was not recorded in the log: {message.reason}",
-            title="Reading not recorded",
-            severity="warning",
-            markup=False,
-            timeout=10,
-        )
-
-    @work(thread=True, exclusive=True, group="rows")
-    def _load_window(
-        self,
-        generation: int,
-        query: EventQuery,
-        select_id: str | None,
-        near_page: int,
-        newest: Cursor | None,
-    ) -> None:
-        worker = get_current_worker()
-        assert self.reader is not None
-        try:
-            result = load_window(
-                self.reader,
-                query,
-                generation,
-                self.viewer.clock(),
-                select_id=select_id,
-                near_page=near_page,
-                newest=newest,
-                cancelled=lambda: worker.is_cancelled,
-            )
-        except AuditLogError as error:
-            self.post_message(LoadFailed(generation, error))
-            return
-        if result is not None and not worker.is_cancelled:
-            self.post_message(result)
-
-    @work(thread=True, exclusive=True, group="count")
-    def _count(self, generation: int, query: EventQuery) -> None:
-        assert self.reader is not None
-        try:
-            self.post_message(CountLoaded(generation, self.reader.count(query)))
-        except AuditLogError as error:
-            self.post_message(LoadFailed(generation, error))
-
-    @work(thread=True, exclusive=True, group="page")
-    def _load_page(
-        self, generation: int, query: EventQuery, index: int, after: Cursor | None
-    ) -> None:
-        assert self.reader is not None
-        try:
-            self.post_message(PageLoaded(generation, index, self.reader.page(query, after)))
-        except AuditLogError as error:
-            self.post_message(LoadFailed(generation, error))
 
     # -- results arriving ---------------------------------------------------------------
 
