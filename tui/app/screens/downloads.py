@@ -12,21 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.worker import Worker, get_current_worker
 
 from tui.app.messages import ExportFailed, ExportFinished, ExportProgress, ExportStopped
+from tui.app.screens.screen_parts import ScreenParts
 from tui.domain.errors import AuditLogError
 from tui.domain.query import Count, EventQuery
 from tui.domain.reading import EXPORTED, describe_query
 
 if TYPE_CHECKING:
-    from tui.app.app import AuditLogApp
     from tui.app.widgets.download_progress import DownloadProgress
-    from tui.app.widgets.status_line import StatusLine
-    from tui.store.repository import AuditReader
 
 
 @dataclass
@@ -42,22 +40,8 @@ class RunningDownload:
     cancelling: bool = False
 
 
-class DownloadActions:
+class DownloadActions(ScreenParts):
     """Mixed into ``AuditLogScreen``: the w key. One download at a time, off the UI thread."""
-
-    if TYPE_CHECKING:
-        reader: AuditReader | None
-        query_now: EventQuery
-        viewer: AuditLogApp
-        app: AuditLogApp
-        status: StatusLine
-
-        def post_message(self, message: object) -> bool: ...
-        def notify(self, message: str, **kwargs: object) -> None: ...
-        def _needs_reader(self) -> bool: ...
-        def record_reading(
-            self, reader: AuditReader, action: str, summary: str, details: dict[str, Any]
-        ) -> None: ...
 
     download: RunningDownload | None = None
 

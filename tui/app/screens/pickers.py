@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from tui.app.messages import ActionFailed, FacetsLoaded, TenantsLoaded
+from tui.app.screens.screen_parts import ScreenParts
 from tui.domain.access import Role, Scope
 from tui.domain.catalog import Area, event_type, find_area
 from tui.domain.errors import AuditLogError
@@ -18,24 +19,11 @@ from tui.domain.query import EventQuery, Facet, Facets
 from tui.domain.timerange import RangePreset, TimeRange
 
 if TYPE_CHECKING:
-    from tui.app.app import AuditLogApp
-    from tui.store.repository import AuditReader
+    pass
 
 
-class PickerActions:
+class PickerActions(ScreenParts):
     """Mixed into ``AuditLogScreen``: the s, d, a, t and p keys."""
-
-    if TYPE_CHECKING:
-        reader: AuditReader | None
-        query_now: EventQuery
-        tenant_names: dict[str, str]
-        viewer: AuditLogApp
-        app: AuditLogApp
-
-        def run_query(self, query: EventQuery) -> None: ...
-        def post_message(self, message: object) -> bool: ...
-        def notify(self, message: str, **kwargs: object) -> None: ...
-        def _needs_reader(self) -> bool: ...
 
     def action_range(self) -> None:
         from tui.app.widgets.range_picker import RangePicker

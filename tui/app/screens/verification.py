@@ -10,39 +10,26 @@ recorded in the log as the reader's "Audit Log Verified" (by the worker).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.worker import Worker, get_current_worker
 
 from tui.app.messages import VerifyFailed, VerifyFinished, VerifyProgress, VerifyStopped
+from tui.app.screens.screen_parts import ScreenParts
 from tui.domain.errors import AuditLogError
 from tui.domain.reading import VERIFIED, verified_details, verified_summary
 
 if TYPE_CHECKING:
-    from tui.app.app import AuditLogApp
     from tui.app.widgets.verify_dialog import VerifyDialog
-    from tui.store.repository import AuditReader
 
 
 class VerifyCancelled(Exception):
     """Raised from the progress callback to stop a cancelled verification."""
 
 
-class VerifyActions:
+class VerifyActions(ScreenParts):
     """Mixed into ``AuditLogScreen``: the V key. One verification at a time."""
-
-    if TYPE_CHECKING:
-        reader: AuditReader | None
-        viewer: AuditLogApp
-        app: AuditLogApp
-
-        def post_message(self, message: object) -> bool: ...
-        def notify(self, message: str, **kwargs: object) -> None: ...
-        def _needs_reader(self) -> bool: ...
-        def record_reading(
-            self, reader: AuditReader, action: str, summary: str, details: dict[str, Any]
-        ) -> None: ...
 
     verifying: Worker[None] | None = None
     verify_dialog: VerifyDialog | None = None
