@@ -31,6 +31,7 @@ from tests.adversarial.faults.viewer import (
     on_screen,
     open_seeded,
     row_ids,
+    seeded_viewer,
     status,
     unavailable,
     until,
@@ -66,10 +67,8 @@ def locked_notes(app: Any) -> list[str]:
 @pytest.fixture
 def sqlite_viewer(tmp_path: Path, short_busy_timeout: None):  # type: ignore[no-untyped-def]
     path = tmp_path / "audit.sqlite3"
-    clock = FakeClock()
-    store = open_seeded(str(path), clock)
-    yield make_viewer(store, clock=clock), path
-    store.close()
+    with seeded_viewer(str(path)) as app:
+        yield app, path
 
 
 def test_a_sqlite_writer_in_a_long_transaction_does_not_stop_the_viewer(sqlite_viewer) -> None:

@@ -25,6 +25,7 @@ from tests.adversarial.faults.viewer import (
     on_screen,
     open_seeded,
     row_ids,
+    seeded_viewer,
     status,
     unavailable,
     until,
@@ -49,10 +50,8 @@ async def refresh(pilot: Any) -> None:
 @pytest.fixture
 def sqlite_viewer(tmp_path: Path):  # type: ignore[no-untyped-def]
     path = tmp_path / "audit.sqlite3"
-    clock = FakeClock()
-    store = open_seeded(str(path), clock)
-    yield make_viewer(store, clock=clock), path
-    store.close()
+    with seeded_viewer(str(path)) as app:
+        yield app, path
 
 
 def test_a_sqlite_file_moved_away_is_reported_and_recovers_when_put_back(sqlite_viewer) -> None:

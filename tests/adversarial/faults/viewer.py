@@ -7,7 +7,8 @@ standing in for the table, and the rows' event ids.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -33,6 +34,20 @@ def open_seeded(url: str, clock: FakeClock, count: int = SEEDED):  # type: ignor
     if count:
         store.append(seed_events(count))
     return store
+
+
+@contextmanager
+def seeded_viewer(url: str) -> Iterator[Any]:
+    """A viewer (not yet running) on ``url`` seeded with SEEDED events; the store is closed
+    afterwards."""
+    from tests.adversarial.conftest import make_viewer
+
+    clock = FakeClock()
+    store = open_seeded(url, clock)
+    try:
+        yield make_viewer(store, clock=clock)
+    finally:
+        store.close()
 
 
 def status(app: Any) -> str:
