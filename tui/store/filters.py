@@ -1,8 +1,8 @@
 """Translate an ``EventQuery`` (already narrowed to what the principal may see) into SQL.
 
 Every value reaches the database as a bound parameter. Search terms are additionally quoted
-for FTS5 (as one phrase each) or escaped for LIKE, so no character a user types acts as an
-operator: the search means "contains this text" and nothing else.
+for FTS5 (each of their trigrams a quoted string) or escaped for LIKE, so no character a user
+types acts as an operator: the search means "contains this text" and nothing else.
 """
 
 from __future__ import annotations
@@ -135,14 +135,19 @@ def search_conditions(terms: tuple[str, ...], dialect: str) -> list[ColumnElemen
     where = [func.instr(events.c.search_text, t) > 0 for t in terms if len(t) < INDEXABLE_LENGTH]
     long_terms = [t for t in terms if len(t) >= INDEXABLE_LENGTH]
     if long_terms:
-        # Each term becomes one quoted FTS5 phrase: no FTS operator can be smuggled in.
-        expression = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
+        # The index (migration 0004) holds no positions, so it cannot match a phrase: it
+        # is asked for the events holding every trigram of every term, each trigram quoted
+        # (no FTS5 operator can be smuggled in), and instr() then keeps exactly the events
+        # holding each term, as it does for short terms.
         matches = (
             select(text("rowid"))
             .select_from(text("events_fts"))
-            .where(text("events_fts MATCH :expression").bindparams(expression=expression))
+            .where(
+                text("events_fts MATCH :expression").bindparams(expression=_trigrams(long_terms))
+            )
         )
         where.append(events.c.seq.in_(matches.scalar_subquery()))
+        where.extend(func.instr(events.c.search_text, t) > 0 for t in long_terms)
     return where
 
 
@@ -157,6 +162,21 @@ def scan_conditions(terms: tuple[str, ...], dialect: str) -> list[ColumnElement[
     if dialect != "sqlite":
         return [events.c.search_text.like(f"%{_like_escaped(t)}%", escape="\\") for t in terms]
     return [func.instr(events.c.search_text, t) > 0 for t in terms]
+
+
+#: The most trigrams one search asks the index for. A long term's trigrams beyond it only
+#: narrow what instr() narrows anyway, and each costs the index a list to walk.
+MAX_TRIGRAMS = 32
+
+
+def _trigrams(terms: list[str]) -> str:
+    """An FTS5 query for the events holding every distinct trigram of ``terms`` (at most
+    ``MAX_TRIGRAMS`` of them, spread along the terms), each a quoted string."""
+    grams = list(dict.fromkeys(t[i : i + 3] for t in terms for i in range(len(t) - 2)))
+    if len(grams) > MAX_TRIGRAMS:
+        step = len(grams) / MAX_TRIGRAMS
+        grams = [grams[int(i * step)] for i in range(MAX_TRIGRAMS)]
+    return " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
 
 
 def has_index_terms(terms: tuple[str, ...]) -> bool:
