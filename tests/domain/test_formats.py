@@ -387,3 +387,87 @@ def test_integers_beyond_64_bits_decode_exactly_from_bytes() -> None:
         "n": 18446744073709551617,
         "m": 1,
     }
+
+
+# -- sealed NDJSON from the store's rows -------------------------------------------------------
+
+
+class _ChainedRow(NamedTuple):
+    """A stored row with its chain fields, in the store's column order (``STORED_FIELDS``)."""
+
+    occurred_at_ms: int
+    event_id: str
+    body: bytes | str
+    chain_segment: int | None
+    chain_position: int | None
+    chain_prev: bytes | None
+    chain_hash: bytes | None
+
+
+class _ReorderedRow(NamedTuple):
+    """The same fields in another order: read by name, row by row."""
+
+    chain_hash: bytes | None
+    chain_prev: bytes | None
+    chain_position: int | None
+    chain_segment: int | None
+    body: bytes | str
+    event_id: str
+    occurred_at_ms: int
+
+
+def _chained(events: Any) -> list[_ChainedRow]:
+    from tui.domain.chain import GENESIS, chain_hashes
+
+    bodies = [encode_event(e) for e in events][::-1]  # the chain runs oldest first
+    rows = [
+        _ChainedRow(0, orjson.loads(body)["id"], body, 4, n, prev, digest)
+        for n, (body, (prev, digest)) in enumerate(
+            zip(bodies, chain_hashes(GENESIS, bodies), strict=True)
+        )
+    ]
+    return rows[::-1]
+
+
+def _reordered(rows: list[_ChainedRow]) -> list[_ReorderedRow]:
+    return [_ReorderedRow(*reversed(row)) for row in rows]
+
+
+def _events(count: int) -> list[AuditEvent]:
+    return [*_awkward_events(), *(make_event(n % 50) for n in range(max(0, count - 6)))][:count]
+
+
+@pytest.mark.parametrize("count", [1, 6, CHUNK_STORED, CHUNK_STORED + 7])
+def test_the_stores_rows_are_sealed_as_rows_read_by_name_are(count: int) -> None:
+    """The store's rows are sealed by column (their ``_fields`` say where each is), other
+    rows one by one by name: the same bytes, text bodies or not, and a valid file."""
+    from tui.domain.chain import verify_sealed_lines
+
+    rows = _chained(_events(count))
+    by_column = b"".join(encode_stored("ndjson", rows))
+    assert by_column == b"".join(encode_stored("ndjson", _reordered(rows)))
+    as_text = [row._replace(body=row.body.decode()) for row in rows]  # type: ignore[union-attr]
+    assert b"".join(encode_stored("ndjson", as_text)) == by_column
+    lines = by_column.splitlines()
+    assert len(lines) == count
+    report = verify_sealed_lines(lines)
+    assert report.valid and report.events == count
+    plain = export("ndjson", _events(count)).splitlines()
+    for number, (line, expected) in enumerate(zip(lines, plain, strict=True), start=1):
+        document = orjson.loads(line)
+        assert document.pop("_seal")["n"] == number
+        assert document == orjson.loads(expected)
+
+
+def test_a_stored_row_without_chain_fields_goes_out_unsealed_and_is_reported() -> None:
+    from tui.domain.chain import verify_sealed_lines
+
+    rows = _chained(_events(8))
+    rows[3] = rows[3]._replace(
+        chain_segment=None, chain_position=None, chain_prev=None, chain_hash=None
+    )
+    lines = b"".join(encode_stored("ndjson", rows)).splitlines()
+    assert b"_seal" not in lines[3] and orjson.loads(lines[3]) == orjson.loads(rows[3].body)
+    assert all(b'"_seal":{' in line for n, line in enumerate(lines) if n != 3)
+    report = verify_sealed_lines(lines)
+    assert [(f.kind.value, f.line) for f in report.findings] == [("inserted", 4)]

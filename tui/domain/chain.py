@@ -26,10 +26,13 @@ window that recognises swapped events is small.
 from __future__ import annotations
 
 import enum
+import itertools
 import re
-from collections.abc import Iterable, Iterator
+from binascii import hexlify
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from hashlib import sha256
+from operator import itemgetter
 
 import orjson
 
@@ -401,6 +404,9 @@ class ExportSealer:
         sealer = ExportSealer()
         for body, segment, position, prev, hash in rows:
             out.write(sealer.seal(body, segment, position, prev, hash))
+
+    ``seal_lines`` seals a whole batch at once, byte for byte what ``seal`` writes for each
+    row in turn, at a fraction of the cost: an export's hot path.
     """
 
     __slots__ = ("_file_link", "_line")
@@ -414,6 +420,50 @@ class ExportSealer:
         self._line += 1
         self._file_link = sha256(self._file_link + hash).digest()
         return seal_line(body, segment, position, prev, hash, self._line, self._file_link)
+
+    def seal_lines(
+        self,
+        bodies: Sequence[bytes],
+        segments: Sequence[int],
+        positions: Sequence[int],
+        prevs: Sequence[bytes],
+        hashes: Sequence[bytes],
+    ) -> bytes:
+        """The sealed lines of a batch (five columns of equal length), joined.
+
+        Only the running file link is computed line by line, since each link chains from the
+        one before; the rest is mapped over the columns by C code (hex, the seal's text, the
+        body's opening, one join), so a line costs about a microsecond, not five.
+        """
+        links: list[bytes] = []
+        append = links.append
+        file_link = self._file_link
+        for hash in hashes:
+            file_link = sha256(file_link + hash).digest()
+            append(file_link)
+        first = self._line + 1
+        self._line += len(links)
+        self._file_link = file_link
+        seals = map(
+            _SEAL_TAIL.__mod__,
+            zip(
+                segments,
+                positions,
+                map(hexlify, prevs),
+                map(hexlify, hashes),
+                range(first, self._line + 1),
+                map(hexlify, links),
+                strict=True,
+            ),
+        )
+        lines = zip(map(_OPENED, bodies), seals, strict=True)
+        return b"".join(itertools.chain.from_iterable(lines))
+
+
+#: What follows a body opened before its closing brace: its seal, the brace, the newline.
+_SEAL_TAIL = b',"_seal":{"s":%d,"p":%d,"prev":"%s","h":"%s","n":%d,"f":"%s"}}\n'
+#: A body without its closing brace (``body[:-1]``), as a C callable for ``map``.
+_OPENED = itemgetter(slice(None, -1))
 
 
 def seal_line(
@@ -429,14 +479,13 @@ def seal_line(
 
     No re-parse: the body is the stored canonical JSON object, so its last byte is ``}``.
     """
-    return b'%s,"_seal":{"s":%d,"p":%d,"prev":"%s","h":"%s","n":%d,"f":"%s"}}\n' % (
-        body[:-1],
+    return body[:-1] + _SEAL_TAIL % (
         segment,
         position,
-        prev.hex().encode(),
-        hash.hex().encode(),
+        hexlify(prev),
+        hexlify(hash),
         line,
-        file_link.hex().encode(),
+        hexlify(file_link),
     )
 
 

@@ -296,27 +296,56 @@ def _stored_ndjson(rows: Iterator[StoredEvent]) -> Iterator[bytes]:
     ``auditlog verify --file`` can check the file with no database; a row without chain
     fields (none after migration 0002) goes out unsealed and is reported by that check."""
     sealer = ExportSealer()
-    seal = sealer.seal
     while batch := list(islice(rows, CHUNK_STORED)):
-        lines = []
-        for row in batch:
-            body = row.body
-            if type(body) is not bytes:
-                body = body.encode()  # type: ignore[union-attr]
-            chain_hash = getattr(row, "chain_hash", None)
-            if chain_hash is None:
-                lines.append(body + b"\n")  # type: ignore[operator]
-            else:
-                lines.append(
-                    seal(
-                        body,  # type: ignore[arg-type]
-                        row.chain_segment,  # type: ignore[attr-defined]
-                        row.chain_position,  # type: ignore[attr-defined]
-                        bytes(row.chain_prev),  # type: ignore[attr-defined]
-                        bytes(chain_hash),
-                    )
+        yield _escape_line_breaks(_sealed_chunk(sealer, batch))
+
+
+#: The store's rows (``AuditReader.stored``) in column order: a batch of rows with these
+#: ``_fields`` is read by position, column by column, not row by row by name.
+STORED_FIELDS: tuple[str, ...] = (
+    "occurred_at_ms",
+    "event_id",
+    "body",
+    "chain_segment",
+    "chain_position",
+    "chain_prev",
+    "chain_hash",
+)
+
+
+def _sealed_chunk(sealer: ExportSealer, batch: list[StoredEvent]) -> bytes:
+    """The batch's lines, sealed: by column when the rows are the store's and all sealed
+    (one ``zip`` transposes them), else row by row."""
+    if getattr(batch[0], "_fields", None) == STORED_FIELDS:
+        _, _, bodies, segments, positions, prevs, hashes = zip(*batch, strict=True)  # type: ignore[call-overload]
+        if None not in hashes:
+            return sealer.seal_lines(_utf8(bodies), segments, positions, prevs, hashes)
+    lines = []
+    for row in batch:
+        body = row.body
+        if type(body) is not bytes:
+            body = body.encode()  # type: ignore[union-attr]
+        chain_hash = getattr(row, "chain_hash", None)
+        if chain_hash is None:
+            lines.append(body + b"\n")  # type: ignore[operator]
+        else:
+            lines.append(
+                sealer.seal(
+                    body,  # type: ignore[arg-type]
+                    row.chain_segment,  # type: ignore[arg-type]
+                    row.chain_position,  # type: ignore[arg-type]
+                    bytes(row.chain_prev),  # type: ignore[arg-type]
+                    bytes(chain_hash),
                 )
-        yield _escape_line_breaks(b"".join(lines))
+            )
+    return b"".join(lines)
+
+
+def _utf8(bodies: tuple[bytes | str, ...]) -> tuple[bytes, ...] | list[bytes]:
+    """The bodies as UTF-8: SQLite's driver hands bytes over, PostgreSQL's text."""
+    if str not in set(map(type, bodies)):
+        return bodies  # type: ignore[return-value]
+    return [body.encode() if type(body) is str else body for body in bodies]  # type: ignore[misc]
 
 
 def _stored_json(rows: Iterator[StoredEvent]) -> Iterator[bytes]:

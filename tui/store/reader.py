@@ -9,7 +9,8 @@ rows first, the search index for rare words), the pickers' values by ``facet_cou
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Connection, LargeBinary, cast, func, select
@@ -27,6 +28,10 @@ from tui.store.search_plan import SearchPlan
 
 if TYPE_CHECKING:
     from tui.store.repository import AuditStore
+
+#: Rows per keyset batch of ``AuditReader.stored``: some 5 MB of bodies at most, and few
+#: enough queries (one per batch) that their cost is lost in the reading.
+STORED_BATCH = 5000
 
 
 class AuditReader:
@@ -132,21 +137,31 @@ class AuditReader:
                 return
             after = page.next_cursor
 
-    def stored(self, query: EventQuery, batch: int = 5000) -> Iterator[StoredEvent]:
+    def stored(self, query: EventQuery, batch: int = STORED_BATCH) -> Iterator[StoredEvent]:
         """Every matching event as stored (canonical JSON, not decoded), newest first.
 
         What exports write (``tui.domain.formats.encode_stored``): no event is decoded or
         validated again, which is most of the time ``stream`` takes. Batches of ``batch``
         rows by keyset, each its own short read (the account re-checked, access narrowed
         in the SQL as everywhere), so memory stays constant and no long transaction holds
-        the database.
+        the database. The rows are flattened in C (``chain.from_iterable``): a generator
+        resumed for each of a million rows would cost a tenth of the export.
         """
+        return itertools.chain.from_iterable(self.stored_batches(query, batch))
+
+    def stored_batches(
+        self, query: EventQuery, batch: int = STORED_BATCH
+    ) -> Iterator[Sequence[StoredEvent]]:
+        """``stored`` a batch at a time: each a list of rows read in one short transaction."""
+        if batch < 1:
+            raise InvalidInput("a batch holds at least one event")
         columns = self._stored_columns()
         after: Cursor | None = None
         while True:
             with self._store._read() as connection:
                 rows = self._plan(connection, query).rows(columns, after, batch)
-            yield from rows
+            if rows:
+                yield rows
             if len(rows) < batch:
                 return
             after = Cursor(rows[-1].occurred_at_ms, rows[-1].event_id)
