@@ -46,10 +46,12 @@ _SQLITE_INSERT = (
     "chain_hash) VALUES "
 )
 _SQLITE_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-#: Rows per multi-row INSERT: within SQLite's 32,766 parameters. One statement per row (plain
-#: executemany) would be several times slower: FTS5 flushes its pending index data at the
-#: end of every statement, so the trigram index would be written row by row.
-_SQLITE_ROWS_PER_STATEMENT = 2_000
+#: Rows per multi-row INSERT: within SQLite's 32,766 parameters (13 a row). One statement per
+#: row (plain executemany) would be several times slower: FTS5 flushes its pending index data
+#: at the end of every statement, so the trigram index would be written row by row. Each
+#: flush is a segment that FTS5 merges later: the fewer, the less merging (an ingest batch
+#: of 5,000 is two statements).
+_SQLITE_ROWS_PER_STATEMENT = 2_500
 _PG_COPY = (
     "COPY events (event_id, occurred_at, event_type, area, performer_mail, performer_name, "
     "tenant_id, search_text, body, chain_segment, chain_position, chain_prev, chain_hash) "

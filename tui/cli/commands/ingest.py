@@ -124,6 +124,7 @@ def ingest(
                 if isinstance(item, Rejected):
                     rejects.add(item.number, item.reason, [item.line])
                     continue
+                item.search_text()  # (kept with the event: the writer thread's share is less)
                 batch.append(item)
                 if len(batch) >= batch_size:
                     writer.write(batch)
