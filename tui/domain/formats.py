@@ -343,8 +343,11 @@ def _sealed_chunk(sealer: ExportSealer, batch: list[StoredEvent]) -> bytes:
 
 def _utf8(bodies: tuple[bytes | str, ...]) -> tuple[bytes, ...] | list[bytes]:
     """The bodies as UTF-8: SQLite's driver hands bytes over, PostgreSQL's text."""
-    if str not in set(map(type, bodies)):
+    kinds = set(map(type, bodies))
+    if str not in kinds:
         return bodies  # type: ignore[return-value]
+    if kinds == {str}:
+        return list(map(str.encode, bodies))  # type: ignore[arg-type]
     return [body.encode() if type(body) is str else body for body in bodies]  # type: ignore[misc]
 
 
