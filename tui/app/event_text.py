@@ -59,19 +59,35 @@ class ColumnText(Text):
         on one line, as DataTable does: the text cut to ``width - 1`` cells, padded to
         ``width``, each piece styled ``pre_style + its own style + post_style``.
         """
+        return [
+            Segment(text, _styled(pre_style + style, post_style))
+            for text, style in self._pieces(console, width)
+        ]
+
+    def _pieces(self, console: Console, width: int) -> list[tuple[str, Style]]:
+        """The cut and padded text in ``width`` cells, by its own styles (kept per width:
+        only the row's styles change from one drawing of the cell to the next)."""
+        try:
+            shapes = self._shapes
+        except AttributeError:
+            shapes = self._shapes = {}
+        pieces = shapes.get(width)
+        if pieces is not None:
+            return pieces
         line = self.copy()
         if "\t" in line.plain:
             line.expand_tabs(console.tab_size if self.tab_size is None else self.tab_size)
         line.truncate(max(1, width - 1), overflow=self.overflow or "fold")
-        segments = list(Text("\n").join([line]).render(console))
+        if line.spans or line.style:
+            segments = list(Text("\n").join([line]).render(console))
+            pieces = [(text, style or Style.null()) for text, style, _ in segments if text]
+        else:  # plain text: Rich would render it as one unstyled segment
+            pieces = [(line.plain, Style.null())] if line.plain else []
         used = line.cell_len
         if used < width:
-            segments.append(Segment(" " * (width - used), Style.null()))
-        return [
-            Segment(text, _styled(pre_style + style, post_style))
-            for text, style, _control in segments
-            if text
-        ]
+            pieces.append((" " * (width - used), Style.null()))
+        shapes[width] = pieces
+        return pieces
 
 
 def _styled(style: Style, post_style: Style | None) -> Style:
@@ -95,6 +111,31 @@ def row_cells(
     all. The time starts with a space: the table's left margin."""
     wanted = COLUMN_KEYS if keys is None else tuple(keys)
     return {key: _CELLS[key](audit_event, zone, erased) for key in wanted}
+
+
+class RowCells(dict[str, Text]):
+    """One row's cells by column key, made all at once the first time one is asked for.
+
+    DataTable reads a row's cells as ``data[row_key][column_key]``; a ``ColumnKey`` finds
+    its column's cell here because it hashes and compares as its string.
+    """
+
+    __slots__ = ("audit_event", "erased", "keys_wanted", "zone")
+
+    def __init__(
+        self, audit_event: AuditEvent, zone: tzinfo, erased: bool, keys: tuple[str, ...]
+    ) -> None:
+        super().__init__()
+        self.audit_event = audit_event
+        self.zone = zone
+        self.erased = erased
+        self.keys_wanted = keys
+
+    def __missing__(self, key: object) -> Text:
+        if len(self) or key not in self.keys_wanted:
+            raise KeyError(key)
+        self.update(row_cells(self.audit_event, self.zone, self.erased, self.keys_wanted))
+        return dict.__getitem__(self, key)  # type: ignore[call-overload,no-any-return]
 
 
 def _time_cell(audit_event: AuditEvent, zone: tzinfo, erased: bool) -> Text:

@@ -24,13 +24,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import tzinfo
+from itertools import chain
 from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from textual._segment_tools import line_crop
 from textual._types import SegmentLines
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.events import Resize
 from textual.geometry import Region, Size
@@ -41,7 +43,7 @@ from textual.widgets._data_table import Row
 from textual.widgets.data_table import RowKey
 
 from tui.app.column_layout import COLUMNS, fit_columns
-from tui.app.event_text import ColumnText, column_label, row_cells
+from tui.app.event_text import ColumnText, RowCells, column_label
 from tui.app.paging import PageWindow
 from tui.domain.event import AuditEvent
 
@@ -101,7 +103,7 @@ class EventTable(DataTable[object]):
         #: Zebra row styles within one paint (the component styles are looked up once).
         self._row_styles: dict[tuple[int, Style], Style] = {}
         #: Cells by event id for the events shown, with their erased mark (for reuse).
-        self._cells: dict[str, tuple[bool, dict[str, Text]]] = {}
+        self._cells: dict[str, tuple[bool, RowCells]] = {}
 
     def on_mount(self) -> None:
         self._set_columns(fit_columns(START_WIDTH, COLUMN_GAP))
@@ -193,43 +195,50 @@ class EventTable(DataTable[object]):
         self,
         events: Iterable[AuditEvent],
         erased: frozenset[str],
-        built: dict[str, tuple[bool, dict[str, Text]]] | None = None,
+        built: dict[str, tuple[bool, RowCells]] | None = None,
     ) -> None:
         """Add rows at the bottom, as ``add_row`` would, in one update instead of one each.
 
-        ``built`` holds cells made before (by event id, with the erased mark they show):
-        a window that moves by a page reuses those of the events it keeps.
+        A row's cells are made when it is first drawn or read (``RowCells``), not here: a
+        page adds a hundred rows of which a screen shows twenty. ``built`` holds rows made
+        before (by event id, with the erased mark they show): a window that moves by a page
+        reuses those of the events it keeps, with whatever cells they have made.
         """
-        column_keys = list(self.columns)
-        keys = [str(key.value) for key in column_keys]
-        shown = set(keys)
+        keys = tuple(str(key.value) for key in self.columns)
         cache = self._cells
         known = built or {}
+        zone = self.zone
+        locations = self._row_locations
+        data = self._data
+        rows = self.rows
         index = self.row_count
         first = index == 0
         for audit_event in events:
-            row_key = RowKey(audit_event.id)
-            if row_key in self._row_locations:
-                raise ValueError(f"event {audit_event.id!r} is already in the table")
+            event_id = audit_event.id
+            row_key = RowKey(event_id)
+            if row_key in locations:
+                raise ValueError(f"event {event_id!r} is already in the table")
             marked = audit_event.performer.mail.casefold() in erased
-            mark, cells = known.get(audit_event.id, (marked, None))
-            if cells is None or mark != marked or cells.keys() != shown:
-                cells = row_cells(audit_event, self.zone, marked, keys)
-            cache[audit_event.id] = (marked, cells)
-            self._row_locations[row_key] = index
-            self._data[row_key] = {
-                column_key: cells[key] for column_key, key in zip(column_keys, keys, strict=True)
-            }
-            self.rows[row_key] = Row(row_key, 1)
+            mark, cells = known.get(event_id, (marked, None))
+            if cells is None or mark != marked or cells.keys_wanted != keys:
+                cells = RowCells(audit_event, zone, marked, keys)
+            cache[event_id] = (marked, cells)
+            locations[row_key] = index
+            data[row_key] = cells  # type: ignore[assignment]
+            rows[row_key] = Row(row_key, 1)
             index += 1
         # The size now, not when idle: a scroll made right after (``_settle``) must not be
         # clamped to the size of the rows before.
         self._update_dimensions(())
         self._require_update_dimensions = False
         self._update_count += 1
-        # Every render cache is keyed by the update count: what they hold can never be used
-        # again, so let it go now rather than when thousands of newer entries push it out.
+        # DataTable's render caches are keyed by the update count: what they hold can never
+        # be used again, so let it go now rather than when thousands of newer entries push
+        # it out. The lines drawn (``_render_line``) stay: the rows above did not change.
+        lines = self._line_cache
+        self._line_cache = LRUCache(lines.maxsize)
         self._clear_caches()
+        self._line_cache = lines
         self._filling = True
         try:
             self.cursor_coordinate = self.cursor_coordinate  # clamp and highlight, once
@@ -256,6 +265,47 @@ class EventTable(DataTable[object]):
             y += scroll_y
         style = self._lines_style or self.rich_style
         return self._render_line(y, scroll_x, scroll_x + self.size.width, style)
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        """DataTable's ``_render_line``, with body lines kept by what they show.
+
+        DataTable keys a drawn line by its y, the cursor's and mouse's coordinates and the
+        update count, so a cursor step or an added page draws every visible line again.
+        A body line here is kept by its row (index and cells), whether the cursor or the
+        mouse is on that row, and the style: a step redraws two lines, a page none.
+        """
+        header = self.header_height if self.show_header else 0
+        row_index = y - header
+        if row_index < 0 or self.fixed_columns or self._should_render_row_labels:
+            return super()._render_line(y, x1, x2, base_style)
+        width = self.size.width
+        if row_index >= self.row_count:
+            return Strip.blank(width, base_style)
+        row_key = self._row_locations.get_key(row_index)
+        cells = self._data[row_key]
+        cursor, hover = self.cursor_coordinate, self.hover_coordinate
+        cache_key = (
+            row_index,
+            id(cells),
+            x1,
+            x2,
+            width,
+            cursor.row == row_index,
+            hover.row == row_index,
+            base_style,
+            self.cursor_type,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self._pseudo_class_state,
+        )
+        cached = self._line_cache.get(cache_key)  # type: ignore[call-overload]
+        if cached is not None and cached[0] is cells:
+            return cached[1]  # type: ignore[no-any-return]
+        _, scrollable = self._render_line_in_row(row_key, 0, base_style, cursor, hover)
+        segments = line_crop(list(chain.from_iterable(scrollable)), x1, x2, width)
+        strip = Strip(segments).adjust_cell_length(width, base_style).simplify()
+        self._line_cache[cache_key] = (cells, strip)  # type: ignore[index]
+        return strip
 
     def _render_line_in_row(
         self,
