@@ -362,23 +362,24 @@ def _stored_json(rows: Iterator[StoredEvent]) -> Iterator[bytes]:
 def _stored_csv(rows: Iterator[StoredEvent]) -> Iterator[bytes]:
     """What ``_csv`` writes, from the stored JSON: each body decoded (no ``AuditEvent``, no
     validation) and its row written by ``_csv_line`` rather than ``csv.writer``, which
-    handles each character in turn and was most of an export's time."""
+    handles each character in turn and was most of an export's time. Each body is decoded
+    just before its row is written (``map``), so one document's objects at a time are alive
+    and reused from the allocator's warm memory, not a whole batch's."""
     yield _CSV_HEADER
     while bodies := list(map(_BODY, islice(rows, CHUNK_STORED))):
-        yield ("\r\n".join(map(_csv_line, _decode_batch(bodies))) + "\r\n").encode()
+        documents = map(_decoder(bodies), bodies)
+        yield ("\r\n".join(map(_csv_line, documents)) + "\r\n").encode()
 
 
-def _decode_batch(bodies: list[bytes | str]) -> list[Any]:
-    """``decode_json`` of each body; whether any holds a run of 19 digits is asked once for
-    the whole batch, so the usual batch, with none, is read by ``orjson.loads`` alone."""
+def _decoder(bodies: list[bytes | str]) -> Callable[[bytes | str], Any]:
+    """``decode_json``, or ``orjson.loads`` alone when no body of the batch holds a run of 19
+    digits: asked once for the whole batch, not for each body."""
     try:
         text = type(bodies[0]) is str
         joined = "\n".join(bodies).encode() if text else b"\n".join(bodies)  # type: ignore[arg-type]
     except TypeError:  # text and bytes mixed: not from one store
-        return list(map(decode_json, bodies))
-    if _has_long_digits(joined):
-        return list(map(decode_json, bodies))
-    return list(map(orjson.loads, bodies))
+        return decode_json
+    return decode_json if _has_long_digits(joined) else orjson.loads
 
 
 def _csv_line(document: dict[str, Any]) -> str:
