@@ -16,6 +16,7 @@ def run_viewer(
     *,
     label: str | None = None,
     email: str | None = None,
+    read_ahead: bool | None = None,
 ) -> int:
     """Paint the viewer, then open the store with ``connect``; return the exit status.
 
@@ -23,12 +24,29 @@ def run_viewer(
     after the first frame (``tui.app.opening``), which names the database ``label`` and the
     account ``email`` when they are known before. A refusal or database error met while
     opening ends the viewer and is raised here, for the command line to report.
-    """
-    from tui.app.app import AuditLogApp
-    from tui.app.opening import Opening
 
-    app = AuditLogApp.opening(Opening(connect, label=label, email=email), zone=zone)
-    app.run()
+    ``read_ahead`` (default: on a terminal) reads the first page in a child process while
+    Textual loads and paints (``tui.app.opening.ReadAhead``).
+    """
+    from datetime import UTC, datetime
+
+    from tui.app.opening import Opening, ReadAhead, read_ahead_wanted
+    from tui.domain.query import EventQuery
+
+    started = datetime.now(UTC)
+    if read_ahead is None:
+        read_ahead = read_ahead_wanted()
+    # Before Textual is imported: the child is small, and no thread runs yet.
+    ahead = ReadAhead.start(connect, EventQuery.default(started)) if read_ahead else None
+    try:
+        from tui.app.app import AuditLogApp
+
+        opening = Opening(connect, label=label, email=email, ahead=ahead, started=started)
+        app = AuditLogApp.opening(opening, zone=zone)
+        app.run()
+    finally:
+        if ahead is not None:
+            ahead.close()
     if app.failed_to_open is not None:
         raise app.failed_to_open
     return app.return_code or 0

@@ -72,10 +72,17 @@ class AuditLogApp(App[None]):
         return cls(None, opening.email, zone=zone, opening=opening)
 
     def clock(self) -> datetime:
-        """Now, as the store's clock says (the system's UTC clock until it is open)."""
+        """Now, as the store's clock says (until it is open: the moment the command started
+        when the first page is read ahead, so that the first query is that page's; else the
+        system's UTC clock)."""
         if self._clock is not None:
             return self._clock()
-        return self.store.now() if self.store is not None else datetime.now(UTC)
+        if self.store is not None:
+            return self.store.now()
+        opening = self.open_with
+        if opening is not None and opening.ahead is not None and opening.started is not None:
+            return opening.started
+        return datetime.now(UTC)
 
     @property
     def label(self) -> str:
@@ -89,11 +96,17 @@ class AuditLogApp(App[None]):
         if not isinstance(who, str) and who is not None:
             return who
         if self.open_with is not None:
+            early = self.open_with.early_reader(who, self._store_opened)
+            if early is not None:  # the first page is here already; the store opens later
+                return early  # type: ignore[return-value]
             store, email = self.open_with.opened()
             self.store = store
             who = who or email
         assert self.store is not None and who is not None
         return self.store.reader(who)
+
+    def _store_opened(self, store: AuditStore) -> None:
+        self.store = store
 
     def give_up(self, error: AuditLogError) -> None:
         """Opening failed in a viewer made by ``opening``: leave, and let the caller say why."""
