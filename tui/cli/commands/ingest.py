@@ -124,7 +124,10 @@ def ingest(
                 if isinstance(item, Rejected):
                     rejects.add(item.number, item.reason, [item.line])
                     continue
-                item.search_text()  # (kept with the event: the writer thread's share is less)
+                # Made here, in the reading thread, and kept with the event: the writer
+                # thread, which holds the GIL for its Python work, only takes them.
+                item.search_text()
+                item.canonical_json()
                 batch.append(item)
                 if len(batch) >= batch_size:
                     writer.write(batch)
