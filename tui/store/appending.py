@@ -11,6 +11,7 @@ RETURNING: ``executemany`` of one prepared statement on SQLite, ``COPY`` on Post
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from hashlib import sha256
@@ -141,7 +142,7 @@ def insert(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
                 part = rows[start : start + step]
                 # Only placeholders are joined into the statement; every value is bound.
                 statement = _SQLITE_INSERT + ",".join([_SQLITE_ROW] * len(part))
-                driver.execute(statement, [value for row in part for value in row])
+                driver.execute(statement, list(itertools.chain.from_iterable(part)))
             return
         with driver.cursor() as cursor, cursor.copy(_PG_COPY) as copy:
             for row in rows:
