@@ -10,6 +10,7 @@ as the same characters in the same styles.
 from __future__ import annotations
 
 from rich.segment import Segment
+from textual.cache import LRUCache
 from textual.widgets import DataTable
 
 from tests.app.conftest import HOSTILE_ID, drive, make_app, settle
@@ -101,3 +102,35 @@ def test_hostile_and_wide_cells_too(audit_store) -> None:
         _compare_every_cell(table)
 
     drive(app, scenario, size=(200, 40))
+
+
+def _strip(strip) -> list[tuple[str, object]]:  # type: ignore[no-untyped-def]
+    return [(text, style) for text, style, _ in Segment.simplify(list(strip)) if text]
+
+
+def test_kept_lines_are_the_lines_datatable_would_draw_now(audit_store) -> None:
+    """Body lines are kept across paints (by row and cursor); after the mouse hovers, a page
+    scrolls and the cursor moves, each visible line is still what DataTable draws afresh."""
+    app = make_app(audit_store)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        table = app.screen.table
+        await pilot.hover("#events", offset=(5, 6))
+        await pilot.press("down", "down", "pagedown")
+        await pilot.pause()
+        await pilot.press("up")  # onto a row drawn (and kept) without the cursor
+        await pilot.pause()
+        base = table.rich_style
+        width = table.size.width
+        top = round(table.scroll_y)
+        assert top > 0 and table._line_cache  # scrolled, and lines kept from the paints
+        for y in range(table.header_height, table.size.height):
+            line = y + top
+            ours = table._render_line(line, 0, width, base)
+            kept, table._line_cache = table._line_cache, LRUCache(10)
+            table._row_render_cache.clear()
+            theirs = DataTable._render_line(table, line, 0, width, base)
+            table._line_cache = kept
+            assert _strip(ours) == _strip(theirs), line
+
+    drive(app, scenario)

@@ -10,13 +10,17 @@ the window are rebuilt, which costs little for at most ``WINDOW_PAGES * PAGE_SIZ
 
 Speed (issue 5: a change must be on screen within 50 ms, a page within 30 ms). DataTable is
 general: it measures every cell of every new row (for columns that fit their content), adds
-rows one reactive update at a time, and draws each cell through four layers of Rich
-renderables. Every row here is one line, every column has a set width and every cell is a
-one-line ``ColumnText``, so three of its internals (Textual 8.2.x) are replaced with the
-direct equivalent: ``_update_dimensions`` (no measuring), ``_add`` (the window's rows in one
-update) and ``_render_cell`` (a cell's segments straight from its text, the same segments
-DataTable would draw: ``tests/app/test_event_table_drawing.py`` compares them). Cells are
-built once per event while the event stays in the window.
+rows one reactive update at a time, draws each cell through four layers of Rich renderables
+and draws every visible line again whenever the cursor moves or a row is added. Every row
+here is one line, every column has a set width and every cell is a one-line ``ColumnText``,
+so some of its internals (Textual 8.2.x) are replaced with the direct equivalent:
+``_update_dimensions`` (no measuring), ``_add`` (the window's rows in one update, their
+cells made only when drawn or read: ``RowCells``), ``_render_line`` (a body line kept by its
+row and whether the cursor or mouse is on it), ``_render_line_in_row`` and ``_render_cell``
+(a cell's segments straight from its text, the same segments DataTable would draw:
+``tests/app/test_event_table_drawing.py`` compares them), and ``_drop_rows`` (``clear``
+without moving the cursor and scroll to the top). Cells are built once per event while the
+event stays in the window.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual._segment_tools import line_crop
+from textual._two_way_dict import TwoWayDict
 from textual._types import SegmentLines
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -162,23 +167,38 @@ class EventTable(DataTable[object]):
         """Replace the rows with ``window``'s and put the cursor on ``row``.
 
         ``keep_offset`` keeps the cursor that many lines below the top of the viewport, so
-        the rows do not jump when a page is dropped or added above them. Edge checks wait
-        until the new rows are laid out and scrolled, or the stale scroll position of the
-        moment would ask for the wrong page.
+        the rows do not jump when a page is dropped or added above them. The new rows are
+        scrolled to at once (the first paint shows them where they belong); edge checks
+        wait until they are laid out, or the stale scroll position of the moment would ask
+        for the wrong page.
         """
         self._settling = True
         self._window = window
         built, self._cells = self._cells, {}
-        self.clear()
+        self._drop_rows()
         self._add(window.events(), window.erased_performers(), built)
         row = max(0, min(row, self.row_count - 1))
-        self.move_cursor(row=row, animate=False, scroll=keep_offset is None)
-        y = None if keep_offset is None else max(0, row - keep_offset)
-        self.call_after_refresh(self._settle, y)
+        if keep_offset is None:
+            self.scroll_to(y=0, animate=False, immediate=True)
+            self.move_cursor(row=row, animate=False, scroll=True)
+        else:
+            self.move_cursor(row=row, animate=False, scroll=False)
+            self.scroll_to(y=max(0, row - keep_offset), animate=False, immediate=True)
+        self.call_after_refresh(self._settle)
 
-    def _settle(self, y: int | None) -> None:
-        if y is not None:
-            self.scroll_to(y=y, animate=False, immediate=True)
+    def _drop_rows(self) -> None:
+        """No rows, but the cursor and scroll position stay until the new rows set them.
+
+        DataTable's ``clear`` also moves the cursor and the scroll to the top: a window
+        moved by a page would be drawn once there, then once where it belongs.
+        """
+        self._clear_caches()
+        self._data.clear()
+        self.rows.clear()
+        self._row_locations = TwoWayDict({})
+        self._require_update_dimensions = True
+
+    def _settle(self) -> None:
         self._settling = False
         self._check_edges()
 
@@ -227,7 +247,7 @@ class EventTable(DataTable[object]):
             data[row_key] = cells  # type: ignore[assignment]
             rows[row_key] = Row(row_key, 1)
             index += 1
-        # The size now, not when idle: a scroll made right after (``_settle``) must not be
+        # The size now, not when idle: the scroll ``show_window`` makes right after must not be
         # clamped to the size of the rows before.
         self._update_dimensions(())
         self._require_update_dimensions = False
