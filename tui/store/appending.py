@@ -6,7 +6,14 @@ lock on ``chain_segments`` (readers are not blocked) — so that the ids found a
 are exactly the ones skipped, and each segment continues from the head committed before it.
 
 The rows go in through the DBAPI driver itself, without SQLAlchemy's per-row work and without
-RETURNING: ``executemany`` of one prepared statement on SQLite, ``COPY`` on PostgreSQL.
+RETURNING: multi-row INSERTs on SQLite, ``COPY`` on PostgreSQL.
+
+Where an append's time goes (measured at 100k-1M events, 2026-11-26): on SQLite about a
+third of the writer's CPU is the table and its b-trees, half the FTS5 trigram index
+(tokenising ~190 characters an event, merging segments), the rest the Python row work;
+on PostgreSQL nearly two thirds of the server's is the pg_trgm GIN index (extracting the
+trigrams, merging its pending list), a sixth the b-trees. Neither a larger SQLite page
+cache nor rarer WAL checkpoints changed the CPU an event costs; they are left at default.
 """
 
 from __future__ import annotations
@@ -56,8 +63,15 @@ _SQLITE_ROWS_PER_STATEMENT = 2_500
 _PG_COPY = (
     "COPY events (event_id, occurred_at, event_type, area, performer_mail, performer_name, "
     "tenant_id, search_text, body, chain_segment, chain_position, chain_prev, chain_hash) "
-    "FROM STDIN"
+    "FROM STDIN (FORMAT BINARY)"
 )
+#: The COPY's column types, in ``COLUMNS`` order. Binary COPY spares the client the text
+#: escaping of every value (client CPU 2.2-3.9 -> 1.3 us an event on 100k; the server's
+#: about the same). varchar travels as text does; the server still checks its length.
+_PG_COPY_TYPES = (
+    "text", "int8", "text", "text", "text", "text", "text", "text", "text",
+    "int8", "int4", "bytea", "bytea",
+)  # fmt: skip
 
 #: For the append's transaction only. Most of a COPY's time on the server is the pg_trgm GIN
 #: index: new entries go to its pending list, which the inserting backend merges into the
@@ -145,6 +159,7 @@ def insert(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
                 driver.execute(statement, list(itertools.chain.from_iterable(part)))
             return
         with driver.cursor() as cursor, cursor.copy(_PG_COPY) as copy:
+            copy.set_types(_PG_COPY_TYPES)
             for row in rows:
                 copy.write_row(row)
 
