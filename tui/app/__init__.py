@@ -25,8 +25,8 @@ def run_viewer(
     account ``email`` when they are known before. A refusal or database error met while
     opening ends the viewer and is raised here, for the command line to report.
 
-    ``read_ahead`` (default: on a terminal) reads the first page in a child process while
-    Textual loads and paints (``tui.app.opening.ReadAhead``).
+    ``read_ahead`` (default: on a terminal with two cores; ``read_ahead_wanted``) reads the
+    first page in a child process while Textual loads and paints (``opening.ReadAhead``).
     """
     from datetime import UTC, datetime
 
