@@ -195,7 +195,11 @@ class AuditLogScreen(QueryWorkers, PickerActions, DownloadActions, VerifyActions
 
     def compose(self) -> ComposeResult:
         zone = self.viewer.zone
-        yield HeaderLine(id="header")
+        # The query and the header before the first paint: it shows them, not a blank line.
+        self.query_state = EventQuery.default(self.viewer.clock())
+        header = HeaderLine(id="header")
+        self._show_header(header)
+        yield header
         yield FilterBar(id="filters")
         with Vertical(id="body"):
             with Vertical(id="results"):
@@ -207,7 +211,6 @@ class AuditLogScreen(QueryWorkers, PickerActions, DownloadActions, VerifyActions
         yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_state = EventQuery.default(self.viewer.clock())
         self._show_query()
         self.table.loading = True
         self.table.focus()
@@ -260,9 +263,13 @@ class AuditLogScreen(QueryWorkers, PickerActions, DownloadActions, VerifyActions
         return self.query_state
 
     def _show_query(self) -> None:
+        self._show_header(self.query_one(HeaderLine))
+        self.query_one(FilterBar).show(self.query_now)
+
+    def _show_header(self, header: HeaderLine) -> None:
         principal = self.reader.principal if self.reader else None
         query = self.query_now
-        self.query_one(HeaderLine).show(
+        header.show(
             principal,
             self.viewer.email,
             self.viewer.label,
@@ -270,7 +277,6 @@ class AuditLogScreen(QueryWorkers, PickerActions, DownloadActions, VerifyActions
             query.time_range,
             self.tenant_names,
         )
-        self.query_one(FilterBar).show(query)
 
     # -- running queries ----------------------------------------------------------------
 

@@ -21,7 +21,6 @@ from tui.app.messages import ExportFailed, ExportFinished, ExportProgress, Expor
 from tui.app.screens.screen_parts import ScreenParts
 from tui.domain.errors import AuditLogError
 from tui.domain.query import Count, EventQuery
-from tui.domain.reading import EXPORTED, describe_query
 
 if TYPE_CHECKING:
     from tui.app.widgets.download_progress import DownloadProgress
@@ -125,6 +124,8 @@ class DownloadActions(ScreenParts):
             # ValueError: a path the OS cannot take (a NUL), should one pass check_target.
             ended = ExportFailed(path, str(error))
         completed = isinstance(ended, ExportFinished)
+        from tui.domain.reading import EXPORTED, describe_query
+
         self.record_reading(
             reader,
             EXPORTED,

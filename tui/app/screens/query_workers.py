@@ -24,9 +24,9 @@ from tui.app.messages import (
 )
 from tui.domain.errors import AuditLogError
 from tui.domain.query import Cursor, EventQuery
-from tui.domain.reading import OPENED
 
 if TYPE_CHECKING:
+    from tui.app.app import AuditLogApp
     from tui.store.repository import AuditReader
 
 
@@ -36,15 +36,18 @@ class QueryWorkers:
     @work(thread=True, exclusive=True, group="rows")
     def _start(self, generation: int, query: EventQuery, who: str | AuditReader | None) -> None:
         """Open the reader (and the store, unless given), then load the first rows, then count."""
+        # Read once: once the app has exited (q pressed while this runs), ``self.app`` raises
+        # NoActiveAppError in this thread, and the opening would go unrecorded.
+        viewer = self.viewer
         try:
-            reader = self.viewer.connect(who)
+            reader = viewer.connect(who)
         except AuditLogError as error:
-            failed = OpenFailed(error) if self.viewer.open_with else LoadFailed(generation, error)
+            failed = OpenFailed(error) if viewer.open_with else LoadFailed(generation, error)
             self.post_message(failed)
             return
         try:
             self.post_message(ReaderOpened(reader))
-            result = load_window(reader, query, generation, self.viewer.clock())
+            result = load_window(reader, query, generation, viewer.clock())
             if result is not None:
                 self.post_message(result)
             self.post_message(CountLoaded(generation, reader.count(query)))
@@ -55,20 +58,32 @@ class QueryWorkers:
             with self._opening_lock:
                 first, self._opening_recorded = not self._opening_recorded, True
             if first:
-                self.record_reading(reader, OPENED, "Opened the audit log in the viewer", {})
+                from tui.domain.reading import OPENED
+
+                self.record_reading(
+                    reader, OPENED, "Opened the audit log in the viewer", {}, viewer=viewer
+                )
 
     def record_reading(
-        self, reader: AuditReader, action: str, summary: str, details: dict[str, Any]
+        self,
+        reader: AuditReader,
+        action: str,
+        summary: str,
+        details: dict[str, Any],
+        *,
+        viewer: AuditLogApp | None = None,
     ) -> None:
         """Write ``reader``'s reading to the log (unless the app says not to). Workers only.
 
-        A failure to record becomes a warning; what was read stays shown.
+        A failure to record becomes a warning; what was read stays shown. ``viewer`` is the
+        app as the worker read it when it started (it may have exited since).
         """
-        if not self.viewer.record_reading:
+        viewer = viewer or self.viewer
+        if not viewer.record_reading:
             return
         from tui.app.reading import record
 
-        reason = record(self.viewer.store, reader, action, summary, details)
+        reason = record(viewer.store, reader, action, summary, details)
         if reason is not None:
             self.post_message(ReadingNotRecorded(action, reason))
 

@@ -18,7 +18,6 @@ from textual.worker import Worker, get_current_worker
 from tui.app.messages import VerifyFailed, VerifyFinished, VerifyProgress, VerifyStopped
 from tui.app.screens.screen_parts import ScreenParts
 from tui.domain.errors import AuditLogError
-from tui.domain.reading import VERIFIED, verified_details, verified_summary
 
 if TYPE_CHECKING:
     from tui.app.widgets.verify_dialog import VerifyDialog
@@ -78,6 +77,8 @@ class VerifyActions(ScreenParts):
         except AuditLogError as error:
             self.post_message(VerifyFailed(error))
             return
+        from tui.domain.reading import VERIFIED, verified_details, verified_summary
+
         self.record_reading(reader, VERIFIED, verified_summary(report), verified_details(report))
         self.post_message(VerifyFinished(report))
 
