@@ -506,3 +506,18 @@ def test_stored_csv_rows_are_what_the_csv_module_writes(
     row = dict(zip(CSV_COLUMNS, csv_rows(data)[1], strict=True))
     assert row["user_agent"] == neutralise(event.context.user_agent)
     assert row["summary"] == neutralise(event.summary)
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_nothing_is_encoded_before_the_first_rows_are_read(format: str) -> None:
+    """The store checks access when the first batch is read: a refused export must not have
+    written a header (or an opening bracket) to stdout already."""
+    from tui.domain.errors import AccessDenied
+
+    def refused() -> Iterator[_Row]:
+        raise AccessDenied("not assigned that tenant")
+        yield  # a generator, like the store's
+
+    with pytest.raises(AccessDenied):
+        next(encode_stored(format, refused()))
+    assert b"".join(encode_stored(format, [])) == export(format, [])

@@ -365,10 +365,13 @@ def _stored_csv(rows: Iterator[StoredEvent]) -> Iterator[bytes]:
     handles each character in turn and was most of an export's time. Each body is decoded
     just before its row is written (``map``), so one document's objects at a time are alive
     and reused from the allocator's warm memory, not a whole batch's."""
-    yield _CSV_HEADER
+    header = _CSV_HEADER  # written with the first rows: a refused export writes nothing
     while bodies := list(map(_BODY, islice(rows, CHUNK_STORED))):
         documents = map(_decoder(bodies), bodies)
-        yield ("\r\n".join(map(_csv_line, documents)) + "\r\n").encode()
+        yield header + ("\r\n".join(map(_csv_line, documents)) + "\r\n").encode()
+        header = b""
+    if header:
+        yield header  # no events at all
 
 
 def _decoder(bodies: list[bytes | str]) -> Callable[[bytes | str], Any]:
