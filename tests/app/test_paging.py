@@ -109,3 +109,38 @@ def test_scrolling_back_up_refetches_dropped_pages(db_path, clock) -> None:
         drive(app, scenario)
     finally:
         store.close()
+
+
+def test_the_page_beyond_the_cursor_is_fetched_before_the_cursor_gets_there(db_path, clock) -> None:
+    """Once the cursor enters the last page held, the next one loads: End then lands on a
+    page that is already there, and the status names it without waiting."""
+    from tests.app.conftest import open_store
+
+    many = seeded_events(SEEDED) + [
+        make_event(10_000 + n, age=timedelta(days=1, minutes=n)) for n in range(400)
+    ]
+    store = open_store(db_path, clock, many)
+    app = make_app(store)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        table = screen.table
+        assert table.row_count == 100  # one page at start: nothing fetched ahead
+        await pilot.press("end")  # the last row held: the next page loads
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.row_count == 200 and table.cursor_row == 99
+        table.move_cursor(row=100)  # into the last page held, far from its end
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.row_count == 300, "the third page was fetched ahead of the cursor"
+        assert "page 2 of" in str(screen.status.render())
+        await pilot.press("end")
+        await pilot.pause()
+        assert "page 3 of" in str(screen.status.render())
+
+    try:
+        drive(app, scenario)
+    finally:
+        store.close()

@@ -57,6 +57,20 @@ class PageWindow:
         """True when the last page held is the last page of the result."""
         return bool(self._pages) and self._pages[-1].next_cursor is None
 
+    @property
+    def pages_held(self) -> int:
+        return len(self._pages)
+
+    @property
+    def first_page_rows(self) -> int:
+        """Rows of the first page held (0 when empty)."""
+        return len(self._pages[0].events) if self._pages else 0
+
+    @property
+    def last_page_rows(self) -> int:
+        """Rows of the last page held (0 when empty)."""
+        return len(self._pages[-1].events) if self._pages else 0
+
     def __len__(self) -> int:
         return sum(len(page.events) for page in self._pages)
 

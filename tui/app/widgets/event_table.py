@@ -464,12 +464,49 @@ class EventTable(DataTable[object]):
         self._check_edges()
 
     def _check_edges(self) -> None:
+        """Ask for the next (previous) page when the view nears the window's bottom (top),
+        or as soon as the cursor enters the last (first) of two or more pages held: the
+        page beyond is then fetched before the cursor gets there, so End, PgDn or Down at
+        the last row held move on without waiting for the database."""
         height = self.scrollable_content_region.height
         if self._filling or self._settling or not self.row_count or not height:
             return
-        top = min(self.cursor_row, round(self.scroll_y))
-        bottom = max(self.cursor_row, round(self.scroll_y) + height)
-        if bottom >= self.row_count - EDGE_ROWS:
+        cursor = self.cursor_row
+        top = min(cursor, round(self.scroll_y))
+        bottom = max(cursor, round(self.scroll_y) + height)
+        window = self._window
+        ahead = behind = False
+        if window is not None and window.pages_held > 1:
+            ahead = cursor >= self.row_count - window.last_page_rows
+            behind = window.first > 0 and cursor < window.first_page_rows
+        if ahead or bottom >= self.row_count - EDGE_ROWS:
             self.post_message(self.NearEdge(self, downwards=True))
-        if top <= EDGE_ROWS:
+        if behind or top <= EDGE_ROWS:
             self.post_message(self.NearEdge(self, downwards=False))
+
+    # A key that cannot move the cursor (Down or End on the last row held while its next
+    # page is loading) does not change it, so no watcher would look at the edges again.
+
+    def action_cursor_down(self) -> None:
+        super().action_cursor_down()
+        self._check_edges()
+
+    def action_cursor_up(self) -> None:
+        super().action_cursor_up()
+        self._check_edges()
+
+    def action_page_down(self) -> None:
+        super().action_page_down()
+        self._check_edges()
+
+    def action_page_up(self) -> None:
+        super().action_page_up()
+        self._check_edges()
+
+    def action_scroll_bottom(self) -> None:
+        super().action_scroll_bottom()
+        self._check_edges()
+
+    def action_scroll_top(self) -> None:
+        super().action_scroll_top()
+        self._check_edges()
