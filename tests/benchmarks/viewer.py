@@ -13,12 +13,13 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from terminal import Screen, Terminal, TerminalError, rss_kib
 
 from tui.domain.access import Scope
 from tui.domain.query import EventQuery
+from tui.domain.reading import OPENED
 from tui.domain.timerange import RangePreset, TimeRange
 
 ROW = re.compile(r"^\s?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d\d \d\d:\d\d\s+\S")
@@ -68,6 +69,19 @@ class Expect:
     def close(self) -> None:
         self._store.close()
 
+    def opened_since(self, since: datetime) -> bool:
+        """Whether the viewer started at ``since`` has recorded its opening (the newest event).
+
+        Until it has, that event may appear at the top of the viewer's next query but not in
+        rows read here before it, and a change would never look settled.
+        """
+        now = datetime.now(UTC)
+        page = self._reader.page(EventQuery(TimeRange.last(RangePreset.LAST_7D, now)), limit=5)
+        return any(
+            e.type.name == OPENED and e.occurred_at >= since - timedelta(seconds=1)
+            for e in page.events
+        )
+
     def rows(self, query: EventQuery, count: int = 3) -> list[tuple[str, str]]:
         page = self._reader.page(query, limit=count)
         return [
@@ -110,8 +124,18 @@ def viewer_argv(auditlog: str, db: str, email: str) -> list[str]:
     return [auditlog, "--db", db, "--as", email, "--tz", "UTC"]
 
 
-def start_once(term: Terminal, argv: Sequence[str], timings: ViewerTimings | None) -> int:
-    """Start the viewer; record frame, first rows and memory; return its pid."""
+def start_once(
+    term: Terminal,
+    argv: Sequence[str],
+    timings: ViewerTimings | None,
+    expect: Expect | None = None,
+) -> int:
+    """Start the viewer; record frame, first rows and memory; return its pid.
+
+    With ``expect``, return only once the viewer has recorded its opening (see
+    ``Expect.opened_since``): the changes measured next then compare like with like.
+    """
+    since = datetime.now(UTC)
     started = term.spawn(argv)
     frame, _ = term.wait_for(lambda s: bool(s) and HEADER in s[0], started, what="the frame")
     rows, _screen = term.wait_for(
@@ -128,6 +152,12 @@ def start_once(term: Terminal, argv: Sequence[str], timings: ViewerTimings | Non
         timings.rows.append(rows)
         timings.rss_rows_kib.append(at_rows)
         timings.rss_settled_kib.append(rss_kib(pid).get("VmHWM", 0))
+    if expect is not None:
+        deadline = time.monotonic() + 30
+        while not expect.opened_since(since):
+            if time.monotonic() > deadline:
+                raise TerminalError("the viewer did not record its opening within 30 s")
+            time.sleep(0.05)
     return pid
 
 
@@ -147,7 +177,7 @@ def measure(
         start_once(term, argv, timings)
         log(f"  viewer start {run + 1}/{runs}: rows in {timings.rows[-1]:.3f} s")
         term.stop(QUIT_KEYS)
-    pid = start_once(term, argv, None)
+    pid = start_once(term, argv, None, expect)
     now = datetime.now(UTC)
     week = EventQuery(TimeRange.last(RangePreset.LAST_7D, now))
     try:
@@ -159,7 +189,7 @@ def measure(
         timings.rss_session_kib = rss_kib(pid)
         # Paging in a fresh viewer, so its memory says what 100 pages cost and nothing else.
         term.stop(QUIT_KEYS)
-        pid = start_once(term, argv, None)
+        pid = start_once(term, argv, None, expect)
         timings.rss_before_paging_kib = rss_kib(pid)
         _paging(term, expect, now, pid, timings)
     except TerminalError as error:
