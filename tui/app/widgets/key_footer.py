@@ -6,7 +6,8 @@ columns, so the keys wrap onto a second line.
 
 Textual's footer also rebuilds all its keys (some twenty widgets) whenever the screen says
 its bindings may have changed, which the viewer does on most moves and loads; this one
-rebuilds only when the keys it would show did change.
+rebuilds only when the keys it would show did change, and only once for one change (a
+rebuild costs 10-30 ms, and the first rows bring one: Enter appears).
 """
 
 from __future__ import annotations
@@ -56,6 +57,18 @@ class KeyFooter(Footer):
         if self._composed_for is not None and _shown(screen) == self._composed_for:
             return
         super().bindings_changed(screen)
+
+    async def recompose(self) -> None:
+        # Each signal that comes before the rebuild runs queues one (Footer.bindings_changed),
+        # so one change of keys (the first rows add Enter) often queues two: the second
+        # would rebuild the same keys again.
+        if (
+            self._composed_for is not None
+            and self.is_attached
+            and _shown(self.screen) == self._composed_for
+        ):
+            return
+        await super().recompose()
 
 
 def _shown(screen: Screen) -> Shown:
