@@ -176,7 +176,14 @@ def floor_queries(
 
     def contains(word: str) -> str:
         if dialect == "sqlite":
-            return f"seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH '\"{word}\"')"
+            # The index holds no positions (migration 0004): every trigram, then the exact test,
+            # as the store asks it.
+            trigrams = dict.fromkeys(f'"{word[i : i + 3]}"' for i in range(len(word) - 2))
+            grams = " AND ".join(trigrams)
+            return (
+                f"seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH '{grams}') "
+                f"AND instr(search_text, '{word}') > 0"
+            )
         return f"search_text LIKE '%{word}%'"
 
     queries = [

@@ -10,7 +10,7 @@ from tests.conftest import ADMIN, make_event
 from tests.store.conftest import ids, typed_event, window
 from tui.domain.errors import StoreUnavailable
 from tui.domain.query import AppendResult
-from tui.store import repository
+from tui.store import appending, repository
 
 
 @pytest.fixture
@@ -84,10 +84,11 @@ def test_an_empty_batch_does_nothing(store, admin, clock) -> None:
 
 def test_a_large_batch_is_stored_whole(store, admin, clock) -> None:
     # Larger than the driver's multi-row INSERT pages, so the batch spans several statements.
-    batch = [make_event(n, age=timedelta(seconds=n + 1)) for n in range(2500)]
-    assert store.append(batch) == AppendResult(2500, 0)
-    assert store.append(batch[::-1]) == AppendResult(0, 2500)
-    assert admin.count(window(clock), cap=None).value == 2500
+    size = 2 * appending._SQLITE_ROWS_PER_STATEMENT + 1
+    batch = [make_event(n, age=timedelta(seconds=n + 1)) for n in range(size)]
+    assert store.append(batch) == AppendResult(size, 0)
+    assert store.append(batch[::-1]) == AppendResult(0, size)
+    assert admin.count(window(clock), cap=None).value == size
 
 
 # -- atomicity -----------------------------------------------------------------------------------

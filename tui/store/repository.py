@@ -9,12 +9,10 @@ Both are thread-safe (an engine with a connection pool); the viewer calls them f
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-import orjson
 from sqlalchemy import Connection, Engine, delete, func, select
 
 from tui.domain.access import Principal
@@ -25,7 +23,6 @@ from tui.domain.query import (
     AppendResult,
 )
 from tui.domain.timerange import retention_cutoff
-from tui.domain.validation import parse_event
 from tui.store import accounts as account_rows
 from tui.store import appending, chain_purge, chain_verify, partitions
 from tui.store.engine import connect, describe, resolve_url, translated_errors
@@ -257,19 +254,12 @@ def _event_row(audit_event: AuditEvent) -> tuple[object, ...]:
 
 
 def _body(audit_event: AuditEvent) -> str:
-    """The canonical JSON of the event, exactly (integers beyond 64 bits included)."""
-    document = audit_event.to_dict()
+    """The canonical JSON of the event, exactly; made once per event and kept with it (ingest
+    makes it in its reading thread, so the writer only fetches it)."""
     try:
-        return orjson.dumps(document).decode()
-    except orjson.JSONEncodeError:
-        pass
-    # orjson refuses integers beyond 64 bits, which validation allows, and whatever an event
-    # built without parse_event may hold (validation says what and where, for that event).
-    try:
-        parse_event(document)
+        return audit_event.canonical_json()
     except EventRejected as error:
         raise EventRejected(error.field, f"{error.reason} (event {audit_event.id!r})") from None
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
 def _storable(label: str) -> str:
