@@ -15,15 +15,13 @@ Example:
 from __future__ import annotations
 
 import argparse
-import gc
 import itertools
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from operator import itemgetter
 
 from tui.cli import exit_codes
+from tui.cli.fewer_collections import fewer_collections
 from tui.cli.options import add_query_options, query_from_args, zone_from_args
 from tui.cli.output import destination
 from tui.cli.reading import record
@@ -66,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         rows = map(_first, zip(reader.stored(query), tally, strict=False))
         completed = False
         try:
-            with destination(args.output) as out, _fewer_collections():
+            with destination(args.output) as out, fewer_collections():
                 for chunk in encode_stored(args.format, rows):
                     out.write(chunk)
             completed = True
@@ -94,19 +92,3 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return exit_codes.OK
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Run the cyclic garbage collector less often while the rows stream through.
-
-    A CSV export decodes every body into a few dicts and many strings, none in a cycle; at
-    the default threshold (700 allocations) the collector keeps walking the batch being
-    decoded, some 5-8% of the export. The threshold is put back afterwards (as ingest does).
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(50_000, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)

@@ -14,17 +14,17 @@ Example:
 from __future__ import annotations
 
 import argparse
-import gc
 import itertools
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterable
+from contextlib import ExitStack
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from tui.cli import exit_codes
+from tui.cli.fewer_collections import fewer_collections
 from tui.cli.ingest_lines import (
     MAX_LINE_BYTES,
     TOO_LONG,
@@ -39,7 +39,9 @@ from tui.domain.display import inert
 from tui.domain.errors import InvalidInput
 from tui.domain.event import AuditEvent
 from tui.domain.query import AppendResult
-from tui.store.repository import AuditStore
+
+if TYPE_CHECKING:
+    from tui.store.repository import AuditStore
 
 __all__ = ["BATCH_SIZE", "MAX_LINE_BYTES", "ingest", "register", "run"]
 
@@ -113,7 +115,7 @@ def ingest(
 
     with ExitStack() as stack:
         rejects = _Rejects(rejects_path, report, stack)
-        stack.enter_context(_fewer_collections())
+        stack.enter_context(fewer_collections())
         writer = stack.enter_context(BatchWriter(store.append, stored))
         for first, lines in blocks(source):
             if isinstance(lines, LongLine):
@@ -176,22 +178,6 @@ class _Rejects:
                     self._report.lines = number
                     return
                 blank_start.write(piece)
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Run the cyclic garbage collector less often while events stream through.
-
-    Ingest makes millions of short-lived containers and no cycles of its own; at the default
-    threshold (700 allocations) the collector keeps walking the batch being built, which
-    costs about a fifth of the decoding time. The threshold is put back afterwards.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(50_000, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _open_source(source: str, stack: ExitStack) -> BinaryIO:
