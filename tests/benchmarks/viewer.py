@@ -191,7 +191,7 @@ def measure(
         term.stop(QUIT_KEYS)
         pid = start_once(term, argv, None, expect)
         timings.rss_before_paging_kib = rss_kib(pid)
-        _paging(term, expect, now, pid, timings)
+        _paging(term, expect, pid, timings)
     except TerminalError as error:
         timings.notes.append(f"viewer session stopped early: {str(error).splitlines()[0]}")
         log(f"  viewer: {error}")
@@ -356,16 +356,15 @@ def _page_number(screen: Screen) -> int | None:
     return None
 
 
-def _paging(
-    term: Terminal, expect: Expect, now: datetime, pid: int, timings: ViewerTimings
-) -> None:
+def _paging(term: Terminal, expect: Expect, pid: int, timings: ViewerTimings) -> None:
     """Switch to 180 days, then 100 times: End, and Down until the next page is under the cursor.
 
     End puts the cursor on the last row held, which asks for the next page; Down (pressed
     every ``REPRESS_SECONDS``, a no-op until the page is in) then steps onto its first row,
     and the status line names the page. One step is End → "page k+1" on screen.
     """
-    half_year = EventQuery(TimeRange.last(RangePreset.LAST_180D, now))
+    # Now, not the session's start: this viewer's opening, recorded since, is its newest row.
+    half_year = EventQuery(TimeRange.last(RangePreset.LAST_180D, datetime.now(UTC)))
     term.keys("Home")
     _open_dialog(term, "d")
     term.keys("Down", "Down", "Down")
