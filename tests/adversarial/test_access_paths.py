@@ -49,11 +49,11 @@ from tests.conftest import FIXED_NOW, FakeClock, make_event
 from tests.store.conftest import newest_first, reassign, set_role, text_matches
 from tui.domain.access import Principal, Scope
 from tui.domain.catalog import Area, event_type
-from tui.domain.chain import verify_sealed_lines
 from tui.domain.errors import AccessDenied, NotFound
 from tui.domain.event import AuditEvent, format_timestamp, to_epoch_ms
 from tui.domain.formats import CSV_COLUMNS, FORMATS, encode
 from tui.domain.query import Cursor, EventQuery
+from tui.domain.sealed_export import verify_sealed_lines
 from tui.domain.timerange import RETENTION, RangePreset, TimeRange
 from tui.store.reader import AuditReader
 

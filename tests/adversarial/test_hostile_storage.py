@@ -32,9 +32,9 @@ from tests.adversarial.corpus import (
 )
 from tests.conftest import ADMIN, FakeClock
 from tui.cli import exit_codes
-from tui.domain.chain import verify_sealed_lines
 from tui.domain.errors import EventRejected
 from tui.domain.event import AuditEvent, Context, Performer, Target
+from tui.domain.sealed_export import verify_sealed_lines
 from tui.domain.validation import MAX_DETAILS_DEPTH, parse_event
 from tui.store.repository import AuditStore
 

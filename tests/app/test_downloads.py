@@ -125,7 +125,7 @@ def test_a_finished_download_closes_its_dialog(audit_store, tmp_path) -> None:
 
 def test_a_downloaded_ndjson_file_carries_seals_that_verify(audit_store, tmp_path) -> None:
     """The download writes the stored rows as sealed lines: the file checks on its own."""
-    from tui.domain.chain import verify_sealed_lines
+    from tui.domain.sealed_export import verify_sealed_lines
 
     app = make_app(audit_store)
     target = tmp_path / "sealed.ndjson"

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from tests.cli.conftest import Run
 from tests.conftest import ADMIN, SUPERVISOR
 from tui.cli import exit_codes
-from tui.domain.chain import ExportSealer
+from tui.domain.sealed_export import ExportSealer
 from tui.store.engine import connect, resolve_url
 
 

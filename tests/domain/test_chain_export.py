@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.domain.chain import GENESIS, ExportSealer, chain_hashes, seal_line, verify_sealed_lines
+from tui.domain.chain import GENESIS, chain_hashes
+from tui.domain.sealed_export import ExportSealer, seal_line, verify_sealed_lines
 
 
 def _rows(count: int, segment: int = 7, start: int = 0) -> list[tuple[Any, ...]]:

@@ -441,7 +441,7 @@ def _events(count: int) -> list[AuditEvent]:
 def test_the_stores_rows_are_sealed_as_rows_read_by_name_are(count: int) -> None:
     """The store's rows are sealed by column (their ``_fields`` say where each is), other
     rows one by one by name: the same bytes, text bodies or not, and a valid file."""
-    from tui.domain.chain import verify_sealed_lines
+    from tui.domain.sealed_export import verify_sealed_lines
 
     rows = _chained(_events(count))
     by_column = b"".join(encode_stored("ndjson", rows))
@@ -460,7 +460,7 @@ def test_the_stores_rows_are_sealed_as_rows_read_by_name_are(count: int) -> None
 
 
 def test_a_stored_row_without_chain_fields_goes_out_unsealed_and_is_reported() -> None:
-    from tui.domain.chain import verify_sealed_lines
+    from tui.domain.sealed_export import verify_sealed_lines
 
     rows = _chained(_events(8))
     rows[3] = rows[3]._replace(

@@ -11,13 +11,11 @@ from tui.domain.chain import (
     GENESIS,
     ChainRow,
     ChainVerifier,
-    ExportSealer,
     Kind,
     SegmentRecord,
     chain_hashes,
-    unseal,
-    verify_sealed_lines,
 )
+from tui.domain.sealed_export import ExportSealer, unseal, verify_sealed_lines
 
 SIZES = st.lists(st.integers(1, 8), min_size=1, max_size=5)
 

@@ -9,9 +9,9 @@ import pytest
 
 from tests.conftest import ADMIN, SUPERVISOR, make_event
 from tests.store.conftest import window
-from tui.domain.chain import verify_sealed_lines
 from tui.domain.errors import InvalidInput
 from tui.domain.formats import STORED_FIELDS, encode_stored
+from tui.domain.sealed_export import verify_sealed_lines
 
 EVENTS = [
     *(make_event(n, age=timedelta(minutes=n + 1)) for n in range(11)),

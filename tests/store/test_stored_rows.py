@@ -16,10 +16,10 @@ import pytest
 import tui.store.search_plan as search_plan
 from tests.conftest import ADMIN, SUPERVISOR, make_event
 from tests.store.conftest import ERASED_ADMIN, ids, newest_first, window
-from tui.domain.chain import verify_sealed_lines
 from tui.domain.errors import AccessDenied
 from tui.domain.event import AuditEvent
 from tui.domain.formats import FORMATS, encode, encode_event, encode_stored
+from tui.domain.sealed_export import verify_sealed_lines
 from tui.domain.validation import parse_event
 from tui.store.search_plan import Tuning
 

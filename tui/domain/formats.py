@@ -44,10 +44,10 @@ from typing import Any
 
 import orjson
 
-from tui.domain.chain import ExportSealer
 from tui.domain.errors import InvalidInput
 from tui.domain.event import AuditEvent, format_timestamp
 from tui.domain.query import StoredEvent
+from tui.domain.sealed_export import ExportSealer
 
 #: The export formats, the lossless one first.
 FORMATS: tuple[str, ...] = ("ndjson", "csv", "json")

@@ -26,10 +26,11 @@ import time
 from tui.cli import exit_codes
 from tui.cli.reading import record
 from tui.cli.session import account_email, open_store
-from tui.domain.chain import ChainReport, verify_sealed_lines
+from tui.domain.chain import ChainReport
 from tui.domain.display import inert
 from tui.domain.errors import InvalidInput
 from tui.domain.reading import VERIFIED, verified_details, verified_summary
+from tui.domain.sealed_export import verify_sealed_lines
 
 
 def register(subparsers: argparse._SubParsersAction, parents: list) -> None:  # type: ignore[type-arg]
