@@ -119,6 +119,38 @@ def execute(db_url: str, *statements: Executable) -> None:
         engine.dispose()
 
 
+def append_as_of(engine: Engine, batch: list[AuditEvent]) -> None:
+    """One append of ``batch`` into a database at an older revision, as that revision's
+    append wrote it (driver level, one chain segment; no ``AuditStore``, which would upgrade
+    the database first)."""
+    from tui.store import appending, repository
+
+    with engine.begin() as connection:
+        appending.lock(connection)
+        segment, prev = appending.head(connection)
+        rows, head = appending.chain_rows(
+            [repository._event_row(e) for e in batch], segment + 1, prev
+        )
+        appending.insert(connection, rows)
+        appending.record_segment(connection, segment + 1, prev, head, len(rows), 0)
+
+
+def downgrade(db_url: str, revision: str) -> None:
+    """Run the migrations down to ``revision``."""
+    from alembic import command
+
+    from tui.store import migrate
+
+    engine = connect(resolve_url(db_url))
+    try:
+        with engine.begin() as connection:
+            config = migrate._config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
 def reassign(db_url: str, email: str, tenant_ids: Iterable[str]) -> None:
     """Replace an account's tenant assignments, as an administrator elsewhere would."""
     rows = [{"email": email, "tenant_id": t} for t in sorted(tenant_ids)]

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Connection, MetaData, inspect, text
 
 from tests.conftest import ADMIN, make_event
-from tests.store.conftest import execute
+from tests.store.conftest import append_as_of, downgrade, execute
 from tui.domain.errors import StoreUnavailable
 from tui.domain.timerange import RETENTION
 from tui.store import migrate
@@ -318,21 +318,12 @@ def _guarded_tables(connection: Connection) -> set[str]:
 def test_a_0002_database_with_events_is_partitioned_on_upgrade(fresh_url, backend) -> None:
     from datetime import timedelta
 
-    from tui.store import appending, repository
-
     stored = [make_event(n, age=timedelta(days=3 * n)) for n in range(80)]  # 0..237 days
     engine = connect(resolve_url(fresh_url))
     try:
         migrate.upgrade(engine, "0002")
         for batch in (stored[:50], stored[50:]):  # two appends as 0002 made them
-            with engine.begin() as connection:
-                appending.lock(connection)
-                segment, prev = appending.head(connection)
-                rows, head = appending.chain_rows(
-                    [repository._event_row(e) for e in batch], segment + 1, prev
-                )
-                appending.insert(connection, rows)
-                appending.record_segment(connection, segment + 1, prev, head, len(rows), 0)
+            append_as_of(engine, batch)
         with engine.connect() as connection:
             old_seq = connection.execute(text("SELECT max(seq) FROM events")).scalar_one()
     finally:
@@ -378,18 +369,13 @@ def test_a_0002_database_with_events_is_partitioned_on_upgrade(fresh_url, backen
 def test_0003_downgrades_to_one_table_and_upgrades_again(fresh_url, backend) -> None:
     from datetime import timedelta
 
-    from alembic import command
-
     stored = [make_event(n, age=timedelta(days=5 * n)) for n in range(30)]  # 0..145 days
     store = AuditStore.open(fresh_url)
     store.append(stored)
     store.close()
+    downgrade(fresh_url, "0002")
     engine = connect(resolve_url(fresh_url))
     try:
-        with engine.begin() as connection:
-            config = migrate._config()
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0002")
         with engine.connect() as connection:
             assert _partitions(connection) == set()
             assert connection.execute(text("SELECT count(*) FROM events")).scalar_one() == 30

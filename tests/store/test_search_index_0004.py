@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import ADMIN, make_event
-from tests.store.conftest import execute, ids, window
+from tests.store.conftest import append_as_of, downgrade, execute, ids, window
 from tui.domain.timerange import RETENTION
-from tui.store import appending, filters, migrate, repository, search_plan
+from tui.store import filters, migrate, search_plan
 from tui.store.engine import connect, resolve_url
 from tui.store.repository import AuditStore
 from tui.store.search_plan import Tuning
@@ -69,14 +69,7 @@ def _store_at(url: str, revision: str, batch) -> None:  # type: ignore[no-untype
     engine = connect(resolve_url(url))
     try:
         migrate.upgrade(engine, revision)
-        with engine.begin() as connection:
-            appending.lock(connection)
-            segment, prev = appending.head(connection)
-            rows, head = appending.chain_rows(
-                [repository._event_row(e) for e in batch], segment + 1, prev
-            )
-            appending.insert(connection, rows)
-            appending.record_segment(connection, segment + 1, prev, head, len(rows), 0)
+        append_as_of(engine, batch)
     finally:
         engine.dispose()
 
@@ -145,21 +138,12 @@ def test_a_0003_database_is_upgraded_and_searches_the_same(fresh_url, clock) -> 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_0004_downgrades_to_positions_and_upgrades_again(fresh_url, clock) -> None:
-    from alembic import command
-
     stored = _events()
     store = AuditStore.open(fresh_url, clock=clock)
     store.add_account(ADMIN)
     store.append(stored)
     store.close()
-    engine = connect(resolve_url(fresh_url))
-    try:
-        with engine.begin() as connection:
-            config = migrate._config()
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0003")
-    finally:
-        engine.dispose()
+    downgrade(fresh_url, "0003")
     assert "detail" not in _fts_sql(fresh_url)
     execute(fresh_url, text("INSERT INTO events_fts(events_fts) VALUES ('integrity-check')"))
     store = AuditStore.open(fresh_url, clock=clock)
