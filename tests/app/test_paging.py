@@ -75,14 +75,20 @@ def test_scrolling_down_loads_pages_and_drops_old_rows(audit_store) -> None:
     drive(app, scenario)
 
 
-def test_scrolling_back_up_refetches_dropped_pages(db_path, clock) -> None:
+def _many_pages(db_path, clock):  # type: ignore[no-untyped-def]
+    """The viewer on the seeded events plus 400 more a day old (several pages to scroll):
+    the app, its store (to close) and the events."""
     from tests.app.conftest import open_store
 
     many = seeded_events(SEEDED) + [
         make_event(10_000 + n, age=timedelta(days=1, minutes=n)) for n in range(400)
     ]
     store = open_store(db_path, clock, many)
-    app = make_app(store)
+    return make_app(store), store, many
+
+
+def test_scrolling_back_up_refetches_dropped_pages(db_path, clock) -> None:
+    app, store, many = _many_pages(db_path, clock)
 
     async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
         screen = app.screen
@@ -114,13 +120,7 @@ def test_scrolling_back_up_refetches_dropped_pages(db_path, clock) -> None:
 def test_the_page_beyond_the_cursor_is_fetched_before_the_cursor_gets_there(db_path, clock) -> None:
     """Once the cursor enters the last page held, the next one loads: End then lands on a
     page that is already there, and the status names it without waiting."""
-    from tests.app.conftest import open_store
-
-    many = seeded_events(SEEDED) + [
-        make_event(10_000 + n, age=timedelta(days=1, minutes=n)) for n in range(400)
-    ]
-    store = open_store(db_path, clock, many)
-    app = make_app(store)
+    app, store, _ = _many_pages(db_path, clock)
 
     async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
         screen = app.screen
