@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 from textual.cache import LRUCache
+from textual.widget import Widget
+from textual.widgets import DataTable
 
 from tui.app.app import QuietCollector
 from tui.app.widgets.event_table import unlink
@@ -81,3 +83,32 @@ def test_nothing_is_collected_when_nothing_reached_the_middle_generation(
     collector.tick()
     assert garbage() is not None
     gc.collect()
+
+
+def test_the_table_clears_every_render_cache_datatable_has(audit_store) -> None:
+    """The table clears DataTable's caches itself (to free them at once): one Textual adds
+    would otherwise keep stale lines. Every ``*_cache`` DataTable adds to a widget is emptied."""
+    from tests.app.conftest import drive, make_app
+
+    app = make_app(audit_store)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        table = app.screen.table
+        await pilot.press("down", "down")
+        await pilot.pause()
+        own = _cache_names(DataTable()) - _cache_names(Widget())  # DataTable's, not a widget's
+        assert "_line_cache" in own
+        caches = {name: getattr(table, name) for name in own}
+        assert any(len(cache) for cache in caches.values())  # drawing filled some
+        table._clear_caches()
+        assert {name: len(cache) for name, cache in caches.items()} == dict.fromkeys(caches, 0)
+
+    drive(app, scenario)
+
+
+def _cache_names(widget: object) -> set[str]:
+    return {
+        name
+        for name, value in vars(widget).items()
+        if name.endswith("_cache") and hasattr(value, "__len__")
+    }

@@ -154,24 +154,32 @@ class EventTable(DataTable[object]):
         self.refresh()
 
     def _clear_caches(self) -> None:
-        """DataTable's, without leaving cyclic garbage behind (issue 5's p95).
+        """DataTable's, without leaving cyclic garbage behind (issue 5's p95)."""
+        self._clear_caches_but_lines()
+        unlink(self._line_cache)
+        self._line_cache.clear()
+
+    def _clear_caches_but_lines(self) -> None:
+        """Every render cache but the drawn lines (``_render_line`` keys those by what they
+        show, so rows added above or below leave them valid), each freed at once.
 
         Textual's ``LRUCache`` links its entries in a ring of lists, and ``clear`` only drops
         the ring: every cached line, strip and segment then waits for the cyclic collector,
         whose full collections (tens of thousands of objects from each page or change) took
-        40-250 ms in the middle of a page or a change. Unlinked here first, they are freed
-        at once.
+        40-250 ms in the middle of a page or a change. Unlinked first, they are freed at
+        once. What DataTable's own ``_clear_caches`` clears besides, it clears here too.
         """
         for cache in (
             self._row_render_cache,
             self._cell_render_cache,
             self._row_renderable_cache,
-            self._line_cache,
             self._offset_cache,
             self._ordered_row_cache,
         ):
             unlink(cache)
-        super()._clear_caches()
+            cache.clear()
+        self._styles_cache.clear()
+        self._get_styles_to_render_cell.cache_clear()
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         """Every row is one line and every column has a set width: nothing to measure."""
@@ -285,10 +293,7 @@ class EventTable(DataTable[object]):
         # DataTable's render caches are keyed by the update count: what they hold can never
         # be used again, so let it go now rather than when thousands of newer entries push
         # it out. The lines drawn (``_render_line``) stay: the rows above did not change.
-        lines = self._line_cache
-        self._line_cache = LRUCache(lines.maxsize)
-        self._clear_caches()
-        self._line_cache = lines
+        self._clear_caches_but_lines()
         self._filling = True
         try:
             self.cursor_coordinate = self.cursor_coordinate  # clamp and highlight, once
