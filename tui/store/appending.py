@@ -106,7 +106,8 @@ def driver_errors(connection: Connection) -> Iterator[Any]:
 
 
 def lock(connection: Connection) -> None:
-    """Take the append lock for the rest of this transaction (before any other statement)."""
+    """Take the append lock for the rest of this transaction (before any other statement);
+    on PostgreSQL also set the append's own settings (``_PG_APPEND_SETTINGS``)."""
     if connection.dialect.name == "sqlite":
         with driver_errors(connection) as driver:
             driver.execute("BEGIN IMMEDIATE")
