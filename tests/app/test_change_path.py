@@ -1,7 +1,7 @@
 """What stands between a change's key and its rows (issue 5: on screen within 50 ms).
 
-A closed dialog is not restyled on its way out: that used the UI thread while the rows
-were awaited.
+A closed dialog is not restyled on its way out, and the count of a new query starts only
+once its rows are drawn: both used the UI thread while the rows were awaited or drawn.
 """
 
 from __future__ import annotations
@@ -9,8 +9,12 @@ from __future__ import annotations
 from textual.css.stylesheet import Stylesheet
 
 from tests.app.conftest import drive, make_app, settle
+from tui.app.screens.audit_log import AuditLogScreen
+from tui.app.widgets.event_table import EventTable
+from tui.app.widgets.range_picker import RangePicker
 from tui.app.widgets.scope_picker import ScopePicker
 from tui.domain.access import Scope
+from tui.domain.timerange import RangePreset
 
 
 def test_a_closed_dialog_is_not_restyled_and_the_table_takes_the_keys(
@@ -44,5 +48,36 @@ def test_a_closed_dialog_is_not_restyled_and_the_table_takes_the_keys(
         assert screen.focused is screen.table
         await pilot.press("down")
         assert screen.table.cursor_row == 1
+
+    drive(app, scenario)
+
+
+def test_the_count_of_a_change_starts_once_its_rows_are_drawn(audit_store, monkeypatch) -> None:
+    app = make_app(audit_store)
+    drawn: list[int] = []  # the generation shown, at each drawing of the table
+    counted: list[bool] = []  # whether that generation's rows were drawn when its count began
+    render_lines = EventTable.render_lines
+    count = AuditLogScreen._count
+
+    def drawing(self, crop):  # type: ignore[no-untyped-def]
+        drawn.append(self.screen._shown_generation)
+        return render_lines(self, crop)
+
+    def counting(self, generation, query):  # type: ignore[no-untyped-def]
+        counted.append(generation in drawn)
+        return count(self, generation, query)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        monkeypatch.setattr(EventTable, "render_lines", drawing)
+        monkeypatch.setattr(AuditLogScreen, "_count", counting)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, RangePicker)
+        await pilot.press("up", "enter")  # Last 24 hours
+        await settle(pilot)
+        assert screen.query_now.time_range.preset is RangePreset.LAST_24H
+        assert counted == [True]
+        assert str(screen.status.render()).startswith("39 events")
 
     drive(app, scenario)

@@ -307,8 +307,9 @@ class AuditLogScreen(QueryWorkers, PickerActions, DownloadActions, VerifyActions
         if not refresh or self.window is None or self.window.is_empty:
             self.set_timer(LOADING_INDICATOR_DELAY, partial(self._slow, self.generation))
         self._load_window(self.generation, query, select_id, near_page, newest)
-        # Counting can take longer than the rows: it starts once they are in, so that on a
-        # busy machine the two queries do not share the cores while the rows are awaited.
+        # Counting can take longer than the rows: it starts once they are in and drawn, so
+        # that the two queries do not share the cores while the rows are awaited, nor the
+        # count's Python this thread while they are drawn.
         self._count_after = self.generation
 
     def _hold_paint(self) -> None:
@@ -356,7 +357,9 @@ class AuditLogScreen(QueryWorkers, PickerActions, DownloadActions, VerifyActions
             return
         if self._count_after == message.generation:
             self._count_after = -1
-            self._count(message.generation, self.query_now)
+            # Once the rows are drawn: the count's own Python would otherwise take turns with
+            # drawing them on this thread's interpreter, and its query the second core.
+            self.call_after_refresh(self._count_shown, message.generation)
         self._loaded()
         self.window = message.window
         self._newest = message.newest
@@ -379,6 +382,11 @@ class AuditLogScreen(QueryWorkers, PickerActions, DownloadActions, VerifyActions
             kept = " · selection kept" if message.select_id else ""
             self.notify(news + kept, title="Refreshed", markup=False)
         self._release_paint()
+
+    def _count_shown(self, generation: int) -> None:
+        """Count the query whose rows were just drawn (unless a newer one came since)."""
+        if generation == self.generation:
+            self._count(generation, self.query_now)
 
     def on_page_loaded(self, message: PageLoaded) -> None:
         if message.generation != self.generation or self.window is None:
