@@ -144,3 +144,72 @@ def test_the_page_beyond_the_cursor_is_fetched_before_the_cursor_gets_there(db_p
         drive(app, scenario)
     finally:
         store.close()
+
+
+def test_a_page_dropped_above_moves_the_drawn_lines_without_drawing_them_again(
+    db_path, clock, monkeypatch
+) -> None:
+    """Moving on past the last page held drops the first: every row's number changes by a
+    page. The lines on screen are kept and take their new row numbers (which the mouse
+    reads) instead of being drawn again, and they are exactly what DataTable would draw."""
+    import threading
+
+    from rich.segment import Segment
+    from textual.cache import LRUCache
+    from textual.widgets import DataTable
+
+    from tui.app.widgets.event_table import EventTable
+
+    app, store, _ = _many_pages(db_path, clock)
+    drawn: list[int] = []
+    draw = EventTable._render_line_in_row
+
+    def drawing(self, row_key, *args, **kwargs):  # type: ignore[no-untyped-def]
+        drawn.append(self._row_locations.get(row_key))
+        return draw(self, row_key, *args, **kwargs)
+
+    def line(strip) -> list[tuple[str, object]]:  # type: ignore[no-untyped-def]
+        return [(text, style) for text, style, _ in Segment.simplify(list(strip)) if text]
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        table = screen.table
+        while table.row_count < 300:  # End until three pages are held
+            await pilot.press("end")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+        gate = threading.Event()  # the next page waits until End's rows are drawn
+        page = screen.reader.page
+
+        def gated(*args, **kwargs):  # type: ignore[no-untyped-def]
+            gate.wait(10)
+            return page(*args, **kwargs)
+
+        monkeypatch.setattr(screen.reader, "page", gated)
+        await pilot.press("end")  # the last row held: the next page is asked for
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.window.first == 0 and table.cursor_row == 299
+        monkeypatch.setattr(EventTable, "_render_line_in_row", drawing)
+        gate.set()  # the page comes, the first one is dropped
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.window.first == 1 and table.cursor_row == 199
+        assert len(drawn) <= 1, drawn  # at most the line beneath, not the screen again
+        visible = table.size.height - table.header_height
+        base = table.rich_style
+        width = table.size.width
+        top = round(table.scroll_y)
+        for y in range(table.header_height, table.header_height + visible):
+            ours = table._render_line(y + top, 0, width, base)
+            kept, table._line_cache = table._line_cache, LRUCache(10)
+            table._row_render_cache.clear()
+            theirs = DataTable._render_line(table, y + top, 0, width, base)
+            table._line_cache = kept
+            assert line(ours) == line(theirs), y + top
+
+    try:
+        drive(app, scenario)
+    finally:
+        store.close()

@@ -70,6 +70,31 @@ def unlink(cache: LRUCache[object, object]) -> None:
         links.clear()
 
 
+def _column_of(style: Style | None) -> int | None:
+    """The column a drawn segment belongs to (its meta), None for padding without one."""
+    if style is None or style._meta is None:
+        return None
+    column = style.meta.get("column")
+    return column if isinstance(column, int) else None
+
+
+def _renumbered(strip: Strip, columns: tuple[int | None, ...], row: int) -> Strip:
+    """``strip`` drawn for another row: each cell's meta (its row and column, which the
+    mouse reads) names ``row``; text and look stay. DataTable would draw the same line."""
+    metas: dict[int, Style] = {}
+    segments = []
+    for segment, column in zip(strip, columns, strict=True):
+        if column is None:
+            segments.append(segment)
+            continue
+        meta = metas.get(column)
+        if meta is None:
+            meta = metas[column] = Style.from_meta({"row": row, "column": column})
+        text, style, control = segment
+        segments.append(Segment(text, style + meta if style else meta, control))
+    return Strip(segments, strip.cell_length)
+
+
 class EventTable(DataTable[object]):
     """Newest first; Enter opens the event.
 
@@ -211,9 +236,11 @@ class EventTable(DataTable[object]):
         for the wrong page.
         """
         self._settling = True
+        # The same window moved by a page: the rows it keeps keep their drawn lines.
+        moved = window is self._window
         self._window = window
         built, self._cells = self._cells, {}
-        self._drop_rows()
+        self._drop_rows(keep_lines=moved)
         self._add(window.events(), window.erased_performers(), built)
         row = max(0, min(row, self.row_count - 1))
         if keep_offset is None:
@@ -224,13 +251,18 @@ class EventTable(DataTable[object]):
             self.scroll_to(y=max(0, row - keep_offset), animate=False, immediate=True)
         self.call_after_refresh(self._settle)
 
-    def _drop_rows(self) -> None:
+    def _drop_rows(self, keep_lines: bool = False) -> None:
         """No rows, but the cursor and scroll position stay until the new rows set them.
 
         DataTable's ``clear`` also moves the cursor and the scroll to the top: a window
-        moved by a page would be drawn once there, then once where it belongs.
+        moved by a page would be drawn once there, then once where it belongs. With
+        ``keep_lines`` the drawn lines stay: they are kept by the cells they show, which a
+        window moved by a page hands on to the rows it keeps (``_render_line``).
         """
-        self._clear_caches()
+        if keep_lines:
+            self._clear_caches_but_lines()
+        else:
+            self._clear_caches()
         self._data.clear()
         self.rows.clear()
         self._row_locations = TwoWayDict({})
@@ -326,8 +358,11 @@ class EventTable(DataTable[object]):
 
         DataTable keys a drawn line by its y, the cursor's and mouse's coordinates and the
         update count, so a cursor step or an added page draws every visible line again.
-        A body line here is kept by its row (index and cells), whether the cursor or the
-        mouse is on that row, and the style: a step redraws two lines, a page none.
+        A body line here is kept by its cells, the row's stripe (odd or even), whether the
+        cursor or the mouse is on that row, and the style: a step redraws two lines, a page
+        added below none. A page dropped above moves every row up by a page: a kept line
+        then only takes its new row number, which its cells carry for the mouse
+        (``_renumbered``), instead of being drawn again (issue 5's paging p95).
         """
         header = self.header_height if self.show_header else 0
         row_index = y - header
@@ -340,8 +375,8 @@ class EventTable(DataTable[object]):
         cells = self._data[row_key]
         cursor, hover = self.cursor_coordinate, self.hover_coordinate
         cache_key = (
-            row_index,
             id(cells),
+            row_index % 2,
             x1,
             x2,
             width,
@@ -355,11 +390,16 @@ class EventTable(DataTable[object]):
         )
         cached = self._line_cache.get(cache_key)  # type: ignore[call-overload]
         if cached is not None and cached[0] is cells:
-            return cached[1]  # type: ignore[no-any-return]
+            _, drawn_row, strip, columns = cached
+            if drawn_row != row_index:
+                strip = _renumbered(strip, columns, row_index)
+                self._line_cache[cache_key] = (cells, row_index, strip, columns)  # type: ignore[index]
+            return strip  # type: ignore[no-any-return]
         _, scrollable = self._render_line_in_row(row_key, 0, base_style, cursor, hover)
         segments = line_crop(list(chain.from_iterable(scrollable)), x1, x2, width)
         strip = Strip(segments).adjust_cell_length(width, base_style).simplify()
-        self._line_cache[cache_key] = (cells, strip)  # type: ignore[index]
+        columns = tuple(_column_of(segment.style) for segment in strip)
+        self._line_cache[cache_key] = (cells, row_index, strip, columns)  # type: ignore[index]
         return strip
 
     def _render_line_in_row(
