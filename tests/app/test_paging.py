@@ -213,3 +213,28 @@ def test_a_page_dropped_above_moves_the_drawn_lines_without_drawing_them_again(
         drive(app, scenario)
     finally:
         store.close()
+
+
+def test_lines_of_dropped_rows_are_not_kept(db_path, clock) -> None:
+    """Memory stays bounded however deep the paging goes: the lines kept are those of rows
+    the window holds (a dropped row fetched again is drawn from new cells)."""
+    app, store, _ = _many_pages(db_path, clock)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        table = screen.table
+        for _ in range(8):
+            await pilot.press("end")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+        assert screen.window.first >= 2, "pages were dropped"
+        held = {id(table._data[key]) for key in table.rows}
+        kept = [table._line_cache.get(key) for key in list(table._line_cache.keys())]
+        body = [line for line in kept if isinstance(line, tuple)]
+        assert body, "lines are kept"
+        assert all(id(line[0]) in held for line in body)
+
+    try:
+        drive(app, scenario)
+    finally:
+        store.close()
