@@ -12,6 +12,9 @@ INSERTs on SQLite, ``COPY`` on PostgreSQL) into a database migrated by auditlog,
 and search index in place. PostgreSQL's weeks are made as they would have been while the
 events arrived (each one while it was fresh), so the oldest 30 days sit in weekly partitions.
 
+``--existing URL`` purges a database filled elsewhere instead (``run.py``'s, through
+``auditlog ingest``), as if ``--later`` days (30) had passed: its oldest 30 days expire.
+
 ``--schema 0002`` stops the migrations before partitioning (one plain table): the purge is
 then one DELETE, as it was before, for the comparison. The database is filled once and each
 of ``--runs`` purges works on a fresh copy of it (a file copy; ``CREATE DATABASE ...
@@ -339,6 +342,33 @@ def measure(backend: str, args: argparse.Namespace, count: int, now: datetime) -
     )
 
 
+def measure_existing(url: str, later_days: int, verify_after: bool) -> str:
+    """Purge a database filled elsewhere (``run.py``'s, by ``auditlog ingest``) as if
+    ``later_days`` had passed: its oldest ``later_days`` of events expire. Destructive."""
+    now = datetime.now(UTC).replace(microsecond=0) + timedelta(days=later_days)
+    engine = connect(resolve_url(url))
+    try:
+        with engine.connect() as connection:
+            count = connection.exec_driver_sql("SELECT count(*) FROM events").scalar_one()
+            schema = migrate.current_revision(connection)
+    finally:
+        engine.dispose()
+    before = size(url)
+    log(f"{url}: {count:,} events; purging as of {format_timestamp(now)}")
+    removed, took = purge(url, now, migrate.HEAD)
+    vacuumed = vacuum(url)
+    after = size(url)
+    log(f"{url}: {removed:,} removed in {took:.2f} s (VACUUM {vacuumed:.2f} s)")
+    verdict, verify_s = verify(url, now) if verify_after else ("not run", 0.0)
+    backend = "postgresql" if url.startswith("postgresql") else "sqlite"
+    return (
+        f"| {backend} (ingested) | {schema} | {count:,} | {removed:,} | {took:,.2f} | "
+        f"{removed / took:,.0f} | {vacuumed:,.2f} | "
+        f"{before / 2**20:,.0f} → {after / 2**20:,.0f} MiB | {verdict} ({verify_s:,.0f} s) | "
+        f"— |"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", default="1m", help="events in the database: 100k, 1m, 10m")
@@ -352,20 +382,36 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-verify", action="store_true", help="skip verify after the purge")
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    parser.add_argument(
+        "--existing",
+        metavar="URL",
+        help="purge this database instead of filling one (destructive): e.g. run.py's 10M",
+    )
+    parser.add_argument(
+        "--later",
+        type=int,
+        default=30,
+        metavar="DAYS",
+        help="with --existing: purge as if DAYS had passed (default 30)",
+    )
     args = parser.parse_args(argv)
     count = parse_count(args.events)
     now = datetime.now(UTC).replace(microsecond=0)
     lines = []
-    for backend in args.backends.split(","):
-        lines.append(measure(backend, args, count, now))
-        log(lines[-1])
+    if args.existing:
+        args.runs, args.backends = 1, args.existing.split(":", 1)[0]
+        lines.append(measure_existing(args.existing, args.later, not args.no_verify))
+    else:
+        for backend in args.backends.split(","):
+            lines.append(measure(backend, args, count, now))
+            log(lines[-1])
     pg = PG_SERVER.replace("+psycopg", "") + "/postgres"
     info = report.machine(pg if "postgresql" in args.backends else None)
     print(
         f"Purge of 30 of {SPAN.days} days, measured {info['date']}; "
         f"median of {args.runs} purges, each of a fresh copy (min–max)"
         if args.runs > 1
-        else "one purge, of the filled database itself"
+        else "one purge, of the database itself"
     )
     print(f"{info['cpu']}, {info['cores']} cores, {info['ram']}, {info['os']}, load ", end="")
     print(f"{os.getloadavg()[0]:.1f}; SQLite {info['sqlite library']}, {info['postgresql']}")
