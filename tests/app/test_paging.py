@@ -238,3 +238,62 @@ def test_lines_of_dropped_rows_are_not_kept(db_path, clock) -> None:
         drive(app, scenario)
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    ("keys", "moved"),
+    [(("down",), 1), (("down", "up"), -1)],
+    ids=["down-is-kept", "another-move-forgets-it"],
+)
+def test_down_on_the_last_row_while_the_next_page_loads_lands_on_it(
+    db_path, clock, monkeypatch, keys, moved
+) -> None:
+    """Holding Down through the end of what is held does not lose a key: pressed on the last
+    row while the page below is on its way, the cursor steps onto that page's first row when
+    it arrives, both when the window grows and when it drops a page above. A move the other
+    way meanwhile cancels it."""
+    import threading
+
+    app, store, _ = _many_pages(db_path, clock)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        table = screen.table
+        page = screen.reader.page
+        for held in (100, 300):  # grows (1 -> 2 pages), then moves (3 pages, one dropped)
+            while table.row_count < held:
+                await pilot.press("end")
+                await pilot.app.workers.wait_for_complete()
+                await pilot.pause()
+            gate = threading.Event()
+
+            def gated(*args, gate=gate, **kwargs):  # type: ignore[no-untyped-def]
+                gate.wait(10)
+                return page(*args, **kwargs)
+
+            monkeypatch.setattr(screen.reader, "page", gated)
+            await pilot.press("end")  # the last row held: the page below is asked for
+            await pilot.pause()
+            last = table.row_count - 1
+            assert table.cursor_row == last
+            last_id = table.selected_id
+            await pilot.press(*keys)
+            expected = last if moved > 0 else last - 1
+            assert table.cursor_row == expected  # nothing to step onto yet
+            gate.set()
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.pause()
+            monkeypatch.setattr(screen.reader, "page", page)
+            row_of_last = screen.window.row_of(last_id)
+            assert row_of_last is not None
+            assert table.cursor_row == row_of_last + moved
+            if moved > 0:
+                page_now = screen.window.page_of_row(table.cursor_row)
+                assert page_now == screen.window.page_of_row(row_of_last) + 1
+                assert f"page {page_now + 1} of" in str(screen.status.render())
+
+    try:
+        drive(app, scenario)
+    finally:
+        store.close()

@@ -144,6 +144,8 @@ class EventTable(DataTable[object]):
         self._row_styles: dict[tuple[int, Style], Style] = {}
         #: Cells by event id for the events shown, with their erased mark (for reuse).
         self._cells: dict[str, tuple[bool, RowCells]] = {}
+        #: Down was pressed on the last row held while the page below it was on its way.
+        self._down_waiting = False
 
     def on_mount(self) -> None:
         self._set_columns(fit_columns(START_WIDTH, COLUMN_GAP))
@@ -238,13 +240,14 @@ class EventTable(DataTable[object]):
         self._settling = True
         # The same window moved by a page: the rows it keeps keep their drawn lines.
         moved = window is self._window
+        down, self._down_waiting = self._down_waiting and moved, False
         self._window = window
         built, self._cells = self._cells, {}
         self._drop_rows(keep_lines=moved)
         self._add(window.events(), window.erased_performers(), built)
         if moved:
             self._forget_lines_not_held()
-        row = max(0, min(row, self.row_count - 1))
+        row = max(0, min(row + int(down), self.row_count - 1))
         if keep_offset is None:
             self.scroll_to(y=0, animate=False, immediate=True)
             self.move_cursor(row=row, animate=False, scroll=True)
@@ -289,10 +292,14 @@ class EventTable(DataTable[object]):
 
     def append(self, events: tuple[AuditEvent, ...], erased: frozenset[str]) -> None:
         self._add(events, erased)
+        if self._down_waiting:
+            self._down_waiting = False
+            self.action_cursor_down()
 
     def forget(self) -> None:
         """No rows: the result is empty or cannot be shown."""
         self._window = None
+        self._down_waiting = False
         self._cells.clear()
         self.clear()
 
@@ -545,10 +552,6 @@ class EventTable(DataTable[object]):
         """Lines between the top of the viewport and the cursor."""
         return self.cursor_row - round(self.scroll_y)
 
-    def watch_cursor_coordinate(self, old, new) -> None:  # type: ignore[no-untyped-def]
-        super().watch_cursor_coordinate(old, new)
-        self._check_edges()
-
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         self._check_edges()
@@ -578,7 +581,26 @@ class EventTable(DataTable[object]):
     # page is loading) does not change it, so no watcher would look at the edges again.
 
     def action_cursor_down(self) -> None:
+        """Down; on the last row held, with more below, once the next page is in.
+
+        The page below is usually fetched before the cursor gets there; when it is still on
+        its way, the key is kept rather than lost, and the cursor steps onto the page's first
+        row when it arrives (``append``, ``show_window``). Any other move forgets it.
+        """
+        window = self._window
+        self._down_waiting = (
+            window is not None
+            and not window.at_end
+            and self.row_count > 0
+            and self.cursor_row == self.row_count - 1
+        )
         super().action_cursor_down()
+        self._check_edges()
+
+    def watch_cursor_coordinate(self, old, new) -> None:  # type: ignore[no-untyped-def]
+        super().watch_cursor_coordinate(old, new)
+        if old != new and not (self._filling or self._settling):
+            self._down_waiting = False  # the cursor moved some other way
         self._check_edges()
 
     def action_cursor_up(self) -> None:
