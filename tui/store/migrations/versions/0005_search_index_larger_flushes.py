@@ -10,9 +10,10 @@ default), and merges segments as they accumulate. Real events hold ~190 trigrams
 1 MB a statement of an ingest batch (5,000 rows) was already cut in two segments. 16 MB
 holds a whole statement (up to 16,000 rows, ``appending``), so an append writes one segment
 and there is less to merge. Measured (whole INSERT: table, b-trees, index): on 20,000
-events in 5,000-row statements 190,500 -> 169,900 instructions an event (valgrind,
-independent of load); on 1M events, CPU on a loaded machine, 174 us an event (2,500-row
-statements, 1 MB) -> 172 (5,000, 16 MB) -> 160 (19,000, 16 MB).
+events in 5,000-row statements 190,500 -> 169,900 instructions an event, on 100,000
+241,100 (statements of 2,500, as 0004 wrote) -> 218,400 (valgrind, independent of load);
+on 1M events, CPU on a loaded machine, 174 us an event (2,500-row statements, 1 MB) -> 172
+(5,000, 16 MB) -> 160 (19,000, 16 MB).
 
 Only how the index is written changes: it holds the same entries and searches find the
 same rows. The memory is used only while an append's statement runs.
