@@ -551,6 +551,18 @@ def _version(argv: list[str]) -> str:
 MEMTOTAL = r"^MemTotal:\s*(\d+)"
 
 
+def python_speed_ms() -> float:
+    """Best of 5 ``sum(range(10**6))``, in ms: how fast this machine runs Python.
+
+    Machines of the same name differ: the CI machine of 2026-11-26 (session 4) took ~36 ms
+    and imported Textual in ~0.4 s, three times its predecessor's figures. Every table
+    carries this figure so that tables from different machines are compared with it.
+    """
+    import timeit
+
+    return min(timeit.repeat("sum(range(10**6))", number=1, repeat=5)) * 1000
+
+
 def machine(pg_url: str | None) -> dict:
     from importlib.metadata import version
     from sqlite3 import sqlite_version
@@ -567,6 +579,8 @@ def machine(pg_url: str | None) -> dict:
     info = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": _first(r"^model name\s*:\s*(.*)$", cpuinfo),
+        "cpu_mhz": _first(r"^cpu MHz\s*:\s*(.*)$", cpuinfo),
+        "python_speed": f"{python_speed_ms():.1f} ms",
         "cores": os.cpu_count(),
         "ram": f"{int(_first(MEMTOTAL, meminfo)) / 2**20:.1f} GiB",
         "os": f"{_first(r'^PRETTY_NAME=(.*)$', release).strip(chr(34))}, "
@@ -613,8 +627,15 @@ def render(results: Results) -> str:
     target_sizes = sorted({SIZE_NAMES.get(t[0], t[0]) for t in targets.values() if t})
     meta = results.meta
     lines = [
-        f"**Machine**: {meta.get('cpu')}, {meta.get('cores')} cores, {meta.get('ram')} RAM, "
-        f"{meta.get('os')}  ",
+        f"**Machine**: {meta.get('cpu')}, {meta.get('cores')} cores"
+        + (f" at {meta['cpu_mhz']} MHz" if meta.get("cpu_mhz") else "")
+        + f", {meta.get('ram')} RAM, {meta.get('os')}"
+        + (
+            f"; Python speed (best of 5 `sum(range(10**6))`) {meta['python_speed']}"
+            if meta.get("python_speed")
+            else ""
+        )
+        + "  ",
         f"**Date**: {meta.get('date')}; load average (1 min) at start {meta.get('load_start')}, "
         f"mean during the run {meta.get('load_mean')}, at end {meta.get('load_end')}  ",
         "**Versions**: "
