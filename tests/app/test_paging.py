@@ -281,8 +281,14 @@ def test_down_on_the_last_row_while_the_next_page_loads_lands_on_it(
             expected = last if moved > 0 else last - 1
             assert table.cursor_row == expected  # nothing to step onto yet
             gate.set()
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+            # Not workers.wait_for_complete: the page's arrival asks for the next one at
+            # once, whose exclusive worker may cancel the finished one before it is marked
+            # done. Wait for what the user sees instead.
+            for _ in range(200):
+                await pilot.pause(0.05)
+                arrived = table.row_count > last + 1 or screen.window.row_of(last_id) != last
+                if arrived and not table._settling:
+                    break
             await pilot.pause()
             monkeypatch.setattr(screen.reader, "page", page)
             row_of_last = screen.window.row_of(last_id)
