@@ -12,7 +12,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable
 
 from tui.app.app import QuietCollector
-from tui.app.widgets.event_table import unlink
+from tui.app.widgets.table_drawing import unlink
 
 
 class Held:
