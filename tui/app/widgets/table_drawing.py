@@ -101,6 +101,21 @@ class LineDrawing(DataTable[object]):
         self._styles_cache.clear()
         self._get_styles_to_render_cell.cache_clear()
 
+    def _body_styles(self, cursor: bool, hover: bool, *, css_priority: bool) -> tuple[Style, Style]:
+        """DataTable's (cached) styles for a body cell, or with ``css_priority`` off for the
+        blank that extends a row past its last column: no header, label or fixed column."""
+        return self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            css_priority and self.cursor_foreground_priority == "css",
+            css_priority and self.cursor_background_priority == "css",
+        )
+
     def render_lines(self, crop: Region) -> list[Strip]:
         self._lines_style = self.rich_style  # one DOM walk per paint, not one per line
         self._row_styles.clear()
@@ -208,17 +223,7 @@ class LineDrawing(DataTable[object]):
             used += width
             cell = self._render_cell(row_index, column_index, row_style, width, cursor, hover)
             scrollable.append(cell[line_no])
-        extend_style, _ = self._get_styles_to_render_cell(
-            False,
-            False,
-            False,
-            hover,
-            cursor,
-            self.show_cursor,
-            self._show_hover_cursor,
-            False,
-            False,
-        )
+        extend_style, _ = self._body_styles(cursor, hover, css_priority=False)
         extend_style = (row_style + extend_style) + Style.from_meta(
             {"row": row_index, "column": 0, "out_of_bounds": True}
         )
@@ -257,17 +262,7 @@ class LineDrawing(DataTable[object]):
         cell = self._data[row_key][column_key]
         if not isinstance(cell, ColumnText):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        component_style, post_style = self._get_styles_to_render_cell(
-            False,
-            False,
-            False,
-            hover,
-            cursor,
-            self.show_cursor,
-            self._show_hover_cursor,
-            self.cursor_foreground_priority == "css",
-            self.cursor_background_priority == "css",
-        )
+        component_style, post_style = self._body_styles(cursor, hover, css_priority=True)
         pre_style = (
             base_style + Style.from_meta({"row": row_index, "column": column_index})
         ) + component_style
