@@ -342,6 +342,10 @@ def measure(backend: str, args: argparse.Namespace, count: int, now: datetime) -
     )
 
 
+def backend_of(url: str) -> str:
+    return "postgresql" if url.startswith("postgresql") else "sqlite"
+
+
 def measure_existing(url: str, later_days: int, verify_after: bool) -> str:
     """Purge a database filled elsewhere (``run.py``'s, by ``auditlog ingest``) as if
     ``later_days`` had passed: its oldest ``later_days`` of events expire. Destructive."""
@@ -360,9 +364,8 @@ def measure_existing(url: str, later_days: int, verify_after: bool) -> str:
     after = size(url)
     log(f"{url}: {removed:,} removed in {took:.2f} s (VACUUM {vacuumed:.2f} s)")
     verdict, verify_s = verify(url, now) if verify_after else ("not run", 0.0)
-    backend = "postgresql" if url.startswith("postgresql") else "sqlite"
     return (
-        f"| {backend} (ingested) | {schema} | {count:,} | {removed:,} | {took:,.2f} | "
+        f"| {backend_of(url)} (ingested) | {schema} | {count:,} | {removed:,} | {took:,.2f} | "
         f"{removed / took:,.0f} | {vacuumed:,.2f} | "
         f"{before / 2**20:,.0f} → {after / 2**20:,.0f} MiB | {verdict} ({verify_s:,.0f} s) | "
         f"— |"
@@ -399,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     now = datetime.now(UTC).replace(microsecond=0)
     lines = []
     if args.existing:
-        args.runs, args.backends = 1, args.existing.split(":", 1)[0]
+        args.runs, args.backends = 1, backend_of(args.existing)
         lines.append(measure_existing(args.existing, args.later, not args.no_verify))
     else:
         for backend in args.backends.split(","):
@@ -413,7 +416,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.runs > 1
         else "one purge, of the database itself"
     )
-    print(f"{info['cpu']}, {info['cores']} cores, {info['ram']}, {info['os']}, load ", end="")
+    print(f"{info['cpu']} at {info['cpu_mhz']} MHz, {info['cores']} cores, {info['ram']}, ", end="")
+    print(f"{info['os']}; Python speed {info['python_speed']}; load ", end="")
     print(f"{os.getloadavg()[0]:.1f}; SQLite {info['sqlite library']}, {info['postgresql']}")
     print()
     print(

@@ -554,7 +554,7 @@ MEMTOTAL = r"^MemTotal:\s*(\d+)"
 def python_speed_ms() -> float:
     """Best of 5 ``sum(range(10**6))``, in ms: how fast this machine runs Python.
 
-    Machines of the same name differ: the CI machine of 2026-11-26 (session 4) took ~36 ms
+    Machines of the same name differ: the machine of 2026-11-26's later runs took ~34 ms
     and imported Textual in ~0.4 s, three times its predecessor's figures. Every table
     carries this figure so that tables from different machines are compared with it.
     """
