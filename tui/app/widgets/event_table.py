@@ -167,7 +167,9 @@ class EventTable(LineDrawing):
         self._drop_rows(keep_lines=moved)
         self._add(window.events(), window.erased_performers(), built)
         if moved:
-            self._forget_lines_not_held()
+            # A row fetched again gets new cells: lines of the rows dropped would never be
+            # drawn from again, and kept they would fill the line cache as the window moves.
+            self._keep_lines_of(cells for _, cells in self._cells.values())
         row = max(0, min(row + int(down), self.row_count - 1))
         if keep_offset is None:
             self.scroll_to(y=0, animate=False, immediate=True)
@@ -193,19 +195,6 @@ class EventTable(LineDrawing):
         self.rows.clear()
         self._row_locations = TwoWayDict({})
         self._require_update_dimensions = True
-
-    def _forget_lines_not_held(self) -> None:
-        """Free the lines drawn for rows the window no longer holds.
-
-        A row fetched again gets new cells, so its old lines would never be drawn from
-        again; kept, they would fill the line cache (a thousand lines) as the window moves.
-        """
-        held = {id(cells) for _, cells in self._cells.values()}
-        cache = self._line_cache
-        for key in list(cache.keys()):
-            kept = cache.get(key)
-            if isinstance(kept, tuple) and id(kept[0]) not in held:
-                cache.discard(key)
 
     def _settle(self) -> None:
         self._settling = False

@@ -12,6 +12,7 @@ clearing (freed at once, not left to the cyclic collector: issue 5's p95).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
@@ -115,6 +116,16 @@ class LineDrawing(DataTable[object]):
             css_priority and self.cursor_foreground_priority == "css",
             css_priority and self.cursor_background_priority == "css",
         )
+
+    def _keep_lines_of(self, cells: Iterable[object]) -> None:
+        """Free every drawn body line but those of ``cells`` (rows' cells, as ``_data``
+        holds them): lines are kept by the cells they show (``_render_line``)."""
+        held = {id(row_cells) for row_cells in cells}
+        kept = self._line_cache
+        for key in list(kept.keys()):
+            line = kept.get(key)
+            if isinstance(line, tuple) and id(line[0]) not in held:
+                kept.discard(key)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._lines_style = self.rich_style  # one DOM walk per paint, not one per line
