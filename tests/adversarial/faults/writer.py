@@ -12,6 +12,7 @@ every seeded one and lands at the top of the viewer.
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
@@ -71,11 +72,15 @@ class Appender:
     def _listen(self) -> None:
         assert self._process is not None and self._process.stdout is not None
         for line in self._process.stdout:
-            with self._lock:
-                if line.startswith("+"):
-                    self._attempted = int(line[1:])
-                elif line.startswith("="):
-                    self._committed = int(line[1:])
+            # A report is read wherever it stands in the line: in CI's log a "+605" once
+            # arrived without its newline, glued to the "=605" after it, and a listener
+            # that died on it froze the tally.
+            for mark, number in _REPORT.findall(line):
+                with self._lock:
+                    if mark == "+":
+                        self._attempted = max(self._attempted, int(number))
+                    else:
+                        self._committed = max(self._committed, int(number))
 
     def committed(self) -> list[str]:
         """The ids committed so far, in the order they were appended."""
@@ -117,6 +122,16 @@ class Appender:
         return len(self.committed()) / seconds if seconds > 0 else 0.0
 
 
+#: One report of the writing process: ``+n`` (about to append up to n) or ``=n`` (committed).
+_REPORT = re.compile(r"([+=])(\d+)")
+
+
+def _report(mark: str, n: int) -> None:
+    """One write and one flush per report, its newline included."""
+    sys.stdout.write(f"{mark}{n}\n")
+    sys.stdout.flush()
+
+
 def load_id(n: int) -> str:
     return f"{LOAD_PREFIX}{n:06d}"
 
@@ -132,12 +147,12 @@ def _write(url: str, now: datetime) -> None:
     try:
         while not stopping.is_set() and n < LIMIT:
             batch = [load_event(k) for k in range(n, n + BATCH)]
-            print(f"+{n + BATCH}", flush=True)
+            _report("+", n + BATCH)
             result = store.append(batch)
             if result.added != BATCH:
                 raise AssertionError(f"batch at {n}: {result}")
             n += BATCH
-            print(f"={n}", flush=True)
+            _report("=", n)
             time.sleep(PAUSE)
     finally:
         store.close()
