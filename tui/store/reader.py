@@ -64,7 +64,11 @@ class AuditReader:
         with self._store._read() as connection:
             rows = self._plan(connection, query).rows(_PAGE_COLUMNS, after, limit + 1)
             found = tuple(_decode(row.body) for row in rows[:limit])
-            erased = account_rows.erased_among(connection, {e.performer.mail for e in found})
+        erased = frozenset(
+            event.performer.mail.casefold()
+            for event, row in zip(found, rows, strict=False)
+            if row.performer_erased
+        )
         next_cursor = None
         if len(rows) > limit:
             last = rows[limit - 1]
@@ -214,7 +218,12 @@ class AuditReader:
         )
 
 
-_PAGE_COLUMNS = (events.c.occurred_at, events.c.event_id, events.c.body)
+_PAGE_COLUMNS = (
+    events.c.occurred_at,
+    events.c.event_id,
+    events.c.body,
+    account_rows.erased_column(events.c.performer_mail),
+)
 
 
 def _decode(body: str) -> AuditEvent:
