@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from textual.cache import LRUCache
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from tests.app.conftest import HOSTILE_ID, drive, make_app, settle
@@ -86,6 +87,28 @@ def test_cells_are_drawn_as_datatable_draws_them(audit_store) -> None:
         _compare_every_cell(table)
 
     drive(app, scenario)
+
+
+def test_row_and_cell_regions_are_where_datatable_puts_them(audit_store) -> None:
+    """Cursor moves, scrolling and refreshes ask for these; the table computes them in
+    constant time, DataTable by adding up every row above."""
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        table = pilot.app.screen.table
+        assert table.row_count == 100
+        for row in (-1, 0, 1, 57, 99, 100):
+            theirs = DataTable._get_row_region(table, row)
+            assert table._get_row_region(row) == theirs, row
+            for column in range(-1, len(table.columns) + 1):
+                coordinate = Coordinate(row, column)
+                theirs = DataTable._get_cell_region(table, coordinate)
+                assert table._get_cell_region(coordinate) == theirs, coordinate
+        table.show_header = False
+        assert table._get_row_region(57) == DataTable._get_row_region(table, 57)
+        assert table._get_row_region(57).y == 57
+
+    drive(make_app(audit_store), scenario)
+    drive(make_app(audit_store), scenario, size=(200, 40))
 
 
 def test_hostile_and_wide_cells_too(audit_store) -> None:

@@ -117,6 +117,29 @@ class LineDrawing(DataTable[object]):
             css_priority and self.cursor_background_priority == "css",
         )
 
+    def _get_row_region(self, row_index: int) -> Region:
+        """DataTable's, in constant time: every row is one line, so a row's y is its index
+        (DataTable adds up the heights of all the rows above it, twice a key at row 300)."""
+        if not self.is_valid_row_index(row_index):
+            return Region(0, 0, 0, 0)
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        width += self._row_label_column_width
+        return Region(0, self._row_y(row_index), max(self.size.width, width), 1)
+
+    def _get_cell_region(self, coordinate: Coordinate) -> Region:
+        """DataTable's, in constant time (see ``_get_row_region``)."""
+        if not self.is_valid_coordinate(coordinate):
+            return Region(0, 0, 0, 0)
+        row_index, column_index = coordinate
+        columns = self.ordered_columns
+        x = sum(column.get_render_width(self) for column in columns[:column_index])
+        x += self._row_label_column_width
+        width = columns[column_index].get_render_width(self)
+        return Region(x, self._row_y(row_index), width, 1)
+
+    def _row_y(self, row_index: int) -> int:
+        return row_index + (self.header_height if self.show_header else 0)
+
     def _keep_lines_of(self, cells: Iterable[object]) -> None:
         """Free every drawn body line but those of ``cells`` (rows' cells, as ``_data``
         holds them): lines are kept by the cells they show (``_render_line``)."""
