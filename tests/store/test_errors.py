@@ -359,3 +359,12 @@ def test_nul_in_user_input_is_an_answer_not_a_database_error(store) -> None:
         reader.page(query, Cursor(1, "evt\x00"))
     with pytest.raises(AccessDenied):
         store.reader("ada\x00@example.com")
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_postgresql_sessions_run_without_jit_and_keep_the_urls_options(store) -> None:
+    """The server's JIT compiled the pickers' counts for a second each (issue 5); the URL's
+    own ``options`` (here the test's search_path) must still apply."""
+    with store._read() as connection:
+        assert connection.execute(text("SHOW jit")).scalar() == "off"
+        assert "auditlog_" in connection.execute(text("SHOW search_path")).scalar()
