@@ -13,6 +13,7 @@ from tui.app.widgets.scope_picker import ScopePicker
 from tui.domain.access import Scope
 from tui.domain.catalog import Area
 from tui.domain.timerange import RangePreset
+from tui.store import facet_counts
 
 
 def _column(table, key: str) -> set[str]:  # type: ignore[no-untyped-def]
@@ -221,6 +222,30 @@ def test_filters_for_area_type_and_performer(audit_store) -> None:
         await settle(pilot)
         assert not (screen.query_now.types or screen.query_now.areas or screen.query_now.performer)
         assert screen.table.row_count == 100
+
+    drive(app, scenario)
+
+
+def test_pickers_show_capped_counts_as_more(audit_store, monkeypatch) -> None:
+    """Past the store's cap a count reads "N+": on a type, and on its area's sum."""
+    monkeypatch.setattr(facet_counts, "CAP", 1)
+    app = make_app(audit_store)
+
+    def prompts() -> list[str]:
+        choices = app.screen.query_one(SelectionList)
+        return [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoicePicker)
+        shown = prompts()
+        assert shown and all(line.endswith("  · 1+") for line in shown), shown
+        await pilot.press("escape")
+        await pilot.press("a")
+        await settle(pilot)
+        shown = prompts()
+        assert len(shown) == 4 and all(line.endswith("+") for line in shown), shown
 
     drive(app, scenario)
 

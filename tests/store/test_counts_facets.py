@@ -12,6 +12,7 @@ from tui.domain.access import Scope
 from tui.domain.catalog import Area
 from tui.domain.query import Count, EventQuery, Facet
 from tui.domain.timerange import RangePreset, TimeRange
+from tui.store import facet_counts
 
 
 @pytest.fixture
@@ -112,6 +113,36 @@ def test_facets_list_what_is_present_with_counts_most_frequent_first(store, admi
     assert facets.tenants == (
         Facet("t_01", "Tenant t_01", 2),
         Facet("t_02", "Tenant t_02", 2),
+        Facet("t_03", "Tenant t_03", 1),
+    )
+
+
+def test_facet_counts_stop_past_the_cap_and_say_so(store, admin, clock, monkeypatch) -> None:
+    """Every tenant and the portal: a value with more events than the cap shows "cap+"; one
+    with the cap or fewer its exact count; values outside the range or retention none."""
+    monkeypatch.setattr(facet_counts, "CAP", 2)
+    store.append(_mixed())
+    facets = admin.facets(last_7_days(clock))
+    assert facets.types == (
+        Facet("User Login", "User Login", 2, capped=True),
+        Facet("Appliance Updated", "Appliance Updated", 1),
+        Facet("Collector Created", "Collector Created", 1),
+        Facet("Label Created", "Label Created", 1),
+    )
+    assert [f.shown_count for f in facets.types] == ["2+", "1", "1", "1"]
+    assert facets.performers == (
+        Facet("ada.admin@example.com", "Ada Admin <ada.admin@example.com>", 2, capped=True),
+        Facet("bob@example.com", "Bob Builder <bob@example.com>", 2),
+    )
+    assert facets.tenants == (
+        Facet("t_01", "Tenant t_01", 2),
+        Facet("t_02", "Tenant t_02", 2),
+        Facet("t_03", "Tenant t_03", 1),
+    )
+    monkeypatch.setattr(facet_counts, "CAP", 1)
+    assert admin.facets(last_7_days(clock)).tenants == (
+        Facet("t_01", "Tenant t_01", 1, capped=True),
+        Facet("t_02", "Tenant t_02", 1, capped=True),
         Facet("t_03", "Tenant t_03", 1),
     )
 

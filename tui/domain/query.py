@@ -113,11 +113,17 @@ class Count:
 
 @dataclass(frozen=True, slots=True)
 class Facet:
-    """One value present in the data, with how many events carry it."""
+    """One value present in the data, with how many events carry it; ``capped`` when
+    counting stopped at ``count`` (there are more: show "N+")."""
 
     value: str
     label: str
     count: int
+    capped: bool = False
+
+    @property
+    def shown_count(self) -> str:
+        return str(Count(self.count, self.capped))
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,7 +117,8 @@ class AuditReader:
 
         The other filters are left out on purpose: a picker offers every value the user
         could switch to, not only the ones the current filter already selects. Counts are
-        exact (the area picker adds up the type counts); see ``tui.store.facet_counts``.
+        exact up to ``facet_counts.CAP`` and "more" past it (``Facet.capped``; the area
+        picker adds up the type counts); see ``tui.store.facet_counts``.
         """
         base = EventQuery(time_range=query.time_range, scope=query.scope)
         with self._store._read() as connection:

@@ -120,10 +120,18 @@ class PickerActions(ScreenParts):
 
 
 def _area_facets(facets: Facets) -> tuple[Facet, ...]:
-    """Areas with how many events each, summed from the event-type counts."""
+    """Areas with how many events each, summed from the event-type counts (at least that
+    many where a type's count was capped)."""
     totals: dict[Area, int] = {}
+    capped: set[Area] = set()
     for facet in facets.types:
         kind = event_type(facet.value)
         if kind is not None:
             totals[kind.area] = totals.get(kind.area, 0) + facet.count
-    return tuple(Facet(area.value, area.value, totals[area]) for area in Area if area in totals)
+            if facet.capped:
+                capped.add(kind.area)
+    return tuple(
+        Facet(area.value, area.value, totals[area], capped=area in capped)
+        for area in Area
+        if area in totals
+    )

@@ -65,7 +65,7 @@ class ChoicePicker(FilterableDialog[frozenset[str] | None]):
 
     def _label(self, facet: Facet) -> Text:
         label = Text(one_line(facet.label, 50))
-        label.append(f"  · {facet.count:,}", style="dim")
+        label.append(f"  · {facet.shown_count}", style="dim")
         return label
 
     def _fill(self, text: str) -> None:
