@@ -116,9 +116,9 @@ class AuditReader:
         """Types, performers and tenants present in the query's scope and time range.
 
         The other filters are left out on purpose: a picker offers every value the user
-        could switch to, not only the ones the current filter already selects. Counts are
-        exact up to ``facet_counts.CAP`` and "more" past it (``Facet.capped``; the area
-        picker adds up the type counts); see ``tui.store.facet_counts``.
+        could switch to, not only the ones the current filter already selects. With every
+        tenant in scope a count stops past ``facet_counts.CAP`` (``Facet.capped``), else it is
+        exact; the area picker adds up the type counts. See ``tui.store.facet_counts``.
         """
         base = EventQuery(time_range=query.time_range, scope=query.scope)
         with self._store._read() as connection:
