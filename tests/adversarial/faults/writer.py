@@ -72,9 +72,8 @@ class Appender:
     def _listen(self) -> None:
         assert self._process is not None and self._process.stdout is not None
         for line in self._process.stdout:
-            # A report is read wherever it stands in the line: in CI's log a "+605" once
-            # arrived without its newline, glued to the "=605" after it, and a listener
-            # that died on it froze the tally.
+            # A report is read wherever it stands in the line, and a line that holds none
+            # is passed over: the listener must live to the end of the output.
             for mark, number in _REPORT.findall(line):
                 with self._lock:
                     if mark == "+":
@@ -108,8 +107,12 @@ class Appender:
         assert self._process is not None and self._listener is not None
         if self._process.poll() is None:
             self._process.send_signal(signal.SIGTERM)
-        _out, err = self._process.communicate(timeout=60)
+        # Not ``communicate``: it would read stdout too, beside the listener, and take the
+        # last "=n" (or half a line) from it; the tally then missed a committed batch (CI:
+        # a count 5 above it, and once "+605=605" on one line).
+        self._process.wait(timeout=60)
         self._listener.join(10)
+        err = self._process.stderr.read()  # type: ignore[union-attr]
         self.stopped_at = time.monotonic()
         if self._process.returncode != 0:
             raise AssertionError(f"the writer failed ({self._process.returncode}): {err}")
