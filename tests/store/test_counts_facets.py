@@ -139,6 +139,13 @@ def test_facet_counts_stop_past_the_cap_and_say_so(store, admin, clock, monkeypa
         Facet("t_02", "Tenant t_02", 2),
         Facet("t_03", "Tenant t_03", 1),
     )
+    # A narrower scope is counted in one pass, exactly: nothing to cap.
+    named = Scope(portal=True, tenants=frozenset({"t_01", "t_02"}))
+    narrow = admin.facets(last_7_days(clock, scope=named))
+    assert narrow.types[0] == Facet("User Login", "User Login", 3)
+    assert narrow.performers[0] == Facet(
+        "ada.admin@example.com", "Ada Admin <ada.admin@example.com>", 3
+    )
     monkeypatch.setattr(facet_counts, "CAP", 1)
     assert admin.facets(last_7_days(clock)).tenants == (
         Facet("t_01", "Tenant t_01", 1, capped=True),

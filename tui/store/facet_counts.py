@@ -50,7 +50,8 @@ def facets(
 
     ``read``, when given, opens the further reads the counts run in side by side.
     """
-    if scope.portal and scope.tenants is None:
+    every_tenant = scope.portal and scope.tenants is None
+    if every_tenant:
         if read is None:
             performers = _skip_scan(connection, events.c.performer_mail, where, named=True)
             tenant_counts = _skip_scan(connection, events.c.tenant_id, where)
@@ -67,21 +68,24 @@ def facets(
             name = connection.execute(select(_newest_name(literal(mail), where))).scalar()
             performers[mail] = (n, name)
     tenant_names = _tenant_names(connection, list(tenant_counts))
+    cap = CAP if every_tenant else None  # the one pass counts exactly
+
+    def facet(value: str, label: str, n: int) -> Facet:
+        """``n`` past ``cap`` is a capped count (``_capped_count``)."""
+        if cap is not None and n > cap:
+            return Facet(value, label, cap, capped=True)
+        return Facet(value, label, n)
+
     return Facets(
-        types=tuple(_facet(t, t, n) for t, (n, _) in _most_first(types)),
+        types=tuple(facet(t, t, n) for t, (n, _) in _most_first(types)),
         performers=tuple(
-            _facet(mail, f"{name} <{mail}>" if name else mail, n)
+            facet(mail, f"{name} <{mail}>" if name else mail, n)
             for mail, (n, name) in _most_first(performers)
         ),
         tenants=tuple(
-            _facet(t, tenant_names.get(t) or t, n) for t, (n, _) in _most_first(tenant_counts)
+            facet(t, tenant_names.get(t) or t, n) for t, (n, _) in _most_first(tenant_counts)
         ),
     )
-
-
-def _facet(value: str, label: str, n: int) -> Facet:
-    """``n`` past ``CAP`` is a capped count (``_capped_count``)."""
-    return Facet(value, label, min(n, CAP), capped=n > CAP)
 
 
 #: A value's count, and for performers the name on their newest event.
