@@ -12,7 +12,6 @@ every seeded one and lands at the top of the viewer.
 
 from __future__ import annotations
 
-import re
 import signal
 import subprocess
 import sys
@@ -72,14 +71,11 @@ class Appender:
     def _listen(self) -> None:
         assert self._process is not None and self._process.stdout is not None
         for line in self._process.stdout:
-            # A report is read wherever it stands in the line, and a line that holds none
-            # is passed over: the listener must live to the end of the output.
-            for mark, number in _REPORT.findall(line):
-                with self._lock:
-                    if mark == "+":
-                        self._attempted = max(self._attempted, int(number))
-                    else:
-                        self._committed = max(self._committed, int(number))
+            with self._lock:
+                if line.startswith("+"):
+                    self._attempted = int(line[1:])
+                elif line.startswith("="):
+                    self._committed = int(line[1:])
 
     def committed(self) -> list[str]:
         """The ids committed so far, in the order they were appended."""
@@ -109,7 +105,7 @@ class Appender:
             self._process.send_signal(signal.SIGTERM)
         # Not ``communicate``: it would read stdout too, beside the listener, and take the
         # last "=n" (or half a line) from it; the tally then missed a committed batch (CI:
-        # a count 5 above it, and once "+605=605" on one line).
+        # a count 5 above it, and once a line "+605=605" that the listener died on).
         self._process.wait(timeout=60)
         self._listener.join(10)
         err = self._process.stderr.read()  # type: ignore[union-attr]
@@ -123,16 +119,6 @@ class Appender:
     def rate(self) -> float:
         seconds = (self.stopped_at or time.monotonic()) - self.started_at
         return len(self.committed()) / seconds if seconds > 0 else 0.0
-
-
-#: One report of the writing process: ``+n`` (about to append up to n) or ``=n`` (committed).
-_REPORT = re.compile(r"([+=])(\d+)")
-
-
-def _report(mark: str, n: int) -> None:
-    """One write and one flush per report, its newline included."""
-    sys.stdout.write(f"{mark}{n}\n")
-    sys.stdout.flush()
 
 
 def load_id(n: int) -> str:
@@ -150,12 +136,12 @@ def _write(url: str, now: datetime) -> None:
     try:
         while not stopping.is_set() and n < LIMIT:
             batch = [load_event(k) for k in range(n, n + BATCH)]
-            _report("+", n + BATCH)
+            print(f"+{n + BATCH}", flush=True)
             result = store.append(batch)
             if result.added != BATCH:
                 raise AssertionError(f"batch at {n}: {result}")
             n += BATCH
-            _report("=", n)
+            print(f"={n}", flush=True)
             time.sleep(PAUSE)
     finally:
         store.close()
