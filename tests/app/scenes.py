@@ -79,6 +79,19 @@ async def _filtered(pilot: Any) -> None:
     await pilot.press("enter")
 
 
+async def _picker_counting(pilot: Any) -> None:
+    """A supervisor's type picker on the first round of its counts, the newest day's (the
+    round is handed to the screen directly: timing would decide which round a picture got)."""
+    from contextlib import closing
+
+    from tui.app.messages import FacetsLoaded
+
+    screen = pilot.app.screen
+    with closing(pilot.app.store.reader(SUPERVISOR.email).facet_rounds(screen.query_now)) as rounds:
+        first = next(rounds)
+    screen.post_message(FacetsLoaded("type", first))
+
+
 async def _download_running(pilot: Any) -> None:
     """The progress dialog of a download half done (shown directly: a real export's
     progress would depend on timing)."""
@@ -139,6 +152,7 @@ SCENES = (
     Scene("supervisor", email=SUPERVISOR.email),
     Scene("filtered_by_type", steps=_filtered),
     Scene("scope_picker", steps=_scope_picker),
+    Scene("picker_counting", email=SUPERVISOR.email, steps=_picker_counting),
     Scene("range_refused", steps=_range_refused),
     Scene("search", steps=_search),
     Scene("no_match", steps=_no_match),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
-from textual.widgets import Input, SelectionList
+from textual.widgets import Input, Label, SelectionList
 
-from tests.app.conftest import cells, drive, make_app, seeded_events, settle
+from tests.app.conftest import SUPERVISOR, cells, drive, make_app, seeded_events, settle
 from tui.app.widgets.choice_picker import ChoicePicker
 from tui.app.widgets.range_picker import RangePicker
 from tui.app.widgets.scope_picker import ScopePicker
@@ -14,6 +15,7 @@ from tui.domain.access import Scope
 from tui.domain.catalog import Area
 from tui.domain.timerange import RangePreset
 from tui.store import facet_counts
+from tui.store.repository import AuditReader
 
 
 def _column(table, key: str) -> set[str]:  # type: ignore[no-untyped-def]
@@ -246,6 +248,97 @@ def test_pickers_show_capped_counts_as_more(audit_store, monkeypatch) -> None:
         await settle(pilot)
         shown = prompts()
         assert len(shown) == 4 and all(line.endswith("+") for line in shown), shown
+
+    drive(app, scenario)
+
+
+def _gate_after_the_first_round(monkeypatch) -> threading.Event:  # type: ignore[no-untyped-def]
+    """Hold every count of facets after its first round until the returned event is set."""
+    released = threading.Event()
+    original = AuditReader.facet_rounds
+
+    def gated(self, query):  # type: ignore[no-untyped-def]
+        rounds = original(self, query)
+        yield next(rounds)
+        released.wait(10)
+        yield from rounds
+
+    monkeypatch.setattr(AuditReader, "facet_rounds", gated)
+    return released
+
+
+async def _until(pilot, done) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(200):
+        if done():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("never happened")
+
+
+def test_a_supervisors_picker_opens_on_the_newest_day_and_fills_in(
+    audit_store, monkeypatch
+) -> None:
+    """A narrower scope is counted newest first: the picker opens on the first round with
+    "N+" counts and a line saying how far back they go, then takes the complete counts,
+    keeping what was typed and highlighted."""
+    count_rounds = AuditReader.facet_rounds
+    released = _gate_after_the_first_round(monkeypatch)
+    app = make_app(audit_store, SUPERVISOR.email)
+    reader = audit_store.reader(SUPERVISOR.email)
+
+    def lines() -> list[str]:
+        choices = app.screen.query_one(SelectionList)
+        return [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        query = app.screen.query_now
+        first, *_, final = list(count_rounds(reader, query))
+        assert not first.complete and final.complete and len(first.types) < len(final.types)
+
+        await pilot.press("t")
+        await _until(pilot, lambda: isinstance(app.screen, ChoicePicker))
+        picker = app.screen
+        progress = picker.query_one("#progress", Label)
+        assert progress.display
+        assert str(progress.render()) == "Still counting: the newest 1 of 7 days so far"
+        assert lines() == [f"{f.value}  · {f.count}+" for f in first.types]
+        await pilot.press("down", "down")  # into the list, then one line down
+        highlighted = first.types[1].value
+        assert picker.query_one(SelectionList).highlighted_option.value == highlighted
+
+        released.set()
+        await settle(pilot)
+        assert app.screen is picker and not progress.display
+        assert lines() == [f"{f.value}  · {f.count}" for f in final.types]
+        choices = picker.query_one(SelectionList)
+        assert choices.highlighted_option.value == highlighted
+        await pilot.press("space")
+        await pilot.click("#apply")
+        await settle(pilot)
+        assert app.screen.query_now.types == frozenset({highlighted})
+
+    drive(app, scenario)
+
+
+def test_a_picker_closed_while_counting_stays_closed(audit_store, monkeypatch) -> None:
+    """Esc while the counts go on: the later rounds are dropped, no picker comes back, and
+    the next key opens its own picker."""
+    released = _gate_after_the_first_round(monkeypatch)
+    app = make_app(audit_store, SUPERVISOR.email)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        await pilot.press("t")
+        await _until(pilot, lambda: isinstance(app.screen, ChoicePicker))
+        await pilot.press("escape")
+        released.set()
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoicePicker) and not app.screen.multiple
+        assert not app.screen.query_one("#progress", Label).display
+        assert screen.query_now.types == frozenset()
 
     drive(app, scenario)
 

@@ -295,6 +295,21 @@ def check_every_call(reader, query: EventQuery, scope: Scope, page_size: int, pr
     assert sorted((f.value, f.count) for f in facets.tenants) == _tally(
         e.tenant.id for e in in_picker if e.tenant is not None
     )
+    # Each round while counting goes on holds exactly the events counted so far.
+    *partial, last = reader.facet_rounds(query)
+    assert last == facets
+    for counted in partial:
+        assert counted.counted_from is not None
+        so_far = [e for e in in_picker if e.occurred_at >= counted.counted_from]
+        assert sorted((f.value, f.count) for f in counted.types) == _tally(
+            e.type.name for e in so_far
+        )
+        assert sorted((f.value, f.count) for f in counted.performers) == _tally(
+            e.performer.mail.casefold() for e in so_far
+        )
+        assert sorted((f.value, f.count) for f in counted.tenants) == _tally(
+            e.tenant.id for e in so_far if e.tenant is not None
+        )
 
 
 def check_get(reader, probe: AuditEvent, *, visible: bool) -> None:  # type: ignore[no-untyped-def]

@@ -154,6 +154,37 @@ def test_facet_counts_stop_past_the_cap_and_say_so(store, admin, clock, monkeypa
     )
 
 
+def test_a_narrower_scope_is_counted_newest_first_in_rounds_that_double(store, admin, clock):
+    """A picker opens on the newest day's counts (each at least what it shows); every later
+    round reaches twice as far back and adds to them; the last is the exact count."""
+    store.append(
+        [
+            typed_event(1, "User Login", tenant="t_01", age=days(0.5)),
+            typed_event(2, "Label Created", tenant="t_01", age=days(2)),
+            typed_event(3, "User Login", tenant=None, age=days(5)),
+            typed_event(4, "Collector Created", tenant="t_01", age=days(100)),
+            typed_event(5, "Collector Created", tenant="t_02", age=days(0.2)),  # out of scope
+        ]
+    )
+    query = window(clock, scope=Scope.of_tenants({"t_01"}, portal=True))
+    rounds = list(admin.facet_rounds(query))
+    reach = [(query.time_range.end - r.counted_from) / days(1) for r in rounds[:-1]]
+    assert reach == [1, 3, 7, 15, 31, 63, 127]
+    assert rounds[-1].complete and rounds[-1] == admin.facets(query)
+    assert all(f.capped for r in rounds[:-1] for f in r.types + r.performers + r.tenants)
+    assert [{f.value: f.count for f in r.types} for r in rounds] == [
+        {"User Login": 1},
+        {"User Login": 1, "Label Created": 1},
+        *[{"User Login": 2, "Label Created": 1}] * 4,
+        *[{"User Login": 2, "Label Created": 1, "Collector Created": 1}] * 2,
+    ]
+    assert [f.shown_count for f in rounds[0].types] == ["1+"]
+    assert [f.shown_count for f in rounds[-1].types] == ["2", "1", "1"]
+    assert [(f.value, f.count) for f in rounds[-1].tenants] == [("t_01", 3)]
+    # Every tenant: one round, complete at once.
+    assert [r.complete for r in admin.facet_rounds(window(clock))] == [True]
+
+
 @pytest.mark.parametrize(
     "filters",
     [

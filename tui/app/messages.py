@@ -77,10 +77,15 @@ class LoadFailed(Message):
 
 @dataclass
 class FacetsLoaded(Message):
-    """What a filter picker may offer; ``kind`` is "area", "type" or "performer"."""
+    """What a filter picker may offer; ``kind`` is "area", "type" or "performer".
+
+    One message per round of counting (``Facets.complete`` on the last); ``load`` tells the
+    rounds of one key press from those of an earlier one.
+    """
 
     kind: str
     facets: Facets
+    load: int = 0
 
 
 @dataclass

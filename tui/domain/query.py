@@ -128,11 +128,21 @@ class Facet:
 
 @dataclass(frozen=True, slots=True)
 class Facets:
-    """What the matching events hold, for filter pickers: types, performers, tenants."""
+    """What the matching events hold, for filter pickers: types, performers, tenants.
+
+    ``counted_from`` is set while counting goes on: so far only the events from that time to
+    the range's end are counted (newest first), so every count is at least what it shows
+    (each facet is ``capped``), and a value seen only earlier is not offered yet.
+    """
 
     types: tuple[Facet, ...]
     performers: tuple[Facet, ...]
     tenants: tuple[Facet, ...]
+    counted_from: datetime | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.counted_from is None
 
 
 @dataclass(frozen=True, slots=True)

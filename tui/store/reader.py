@@ -22,7 +22,7 @@ from tui.domain.formats import decode_json
 from tui.domain.query import PAGE_SIZE, Count, Cursor, EventQuery, Facets, Page, StoredEvent
 from tui.store import accounts as account_rows
 from tui.store import filters
-from tui.store.facet_counts import facets as facet_counts
+from tui.store.facet_counts import facet_rounds
 from tui.store.schema import events, tenants
 from tui.store.search_plan import SearchPlan
 
@@ -120,14 +120,28 @@ class AuditReader:
         tenant in scope a count stops past ``facet_counts.CAP`` (``Facet.capped``), else it is
         exact; the area picker adds up the type counts. See ``tui.store.facet_counts``.
         """
+        for facets in self.facet_rounds(query):
+            if facets.complete:
+                return facets
+        raise AssertionError("the last round of facets is complete")  # pragma: no cover
+
+    def facet_rounds(self, query: EventQuery) -> Iterator[Facets]:
+        """``facets`` as it is counted: rounds reaching further back, the last complete.
+
+        With every tenant in scope there is one round; a narrower scope is counted newest
+        first, so a picker can open on the newest day's counts at once (``Facets``). The
+        rounds read one snapshot: close the iterator to end the read early.
+        """
         base = EventQuery(time_range=query.time_range, scope=query.scope)
         with self._store._read() as connection:
             scope = visible_scope(self.current_principal(connection), base.scope)
-            where = [
-                *filters.time_window(filters.span(base, self._store.now())),
-                *filters.filter_conditions(base, scope),
-            ]
-            return facet_counts(connection, where, scope, self._store._read)
+            yield from facet_rounds(
+                connection,
+                filters.span(base, self._store.now()),
+                filters.filter_conditions(base, scope),
+                scope,
+                self._store._read,
+            )
 
     def stream(self, query: EventQuery, batch: int = 2000) -> Iterator[AuditEvent]:
         """Every matching event, newest first, in constant memory (page by page).

@@ -3,6 +3,10 @@
 Each choice shows how many events in the current scope and range carry it. Area and type
 allow several choices (a SelectionList); performer allows one (an OptionList: Enter picks).
 Typing filters the list. Dismisses with the chosen values (empty = no filter) or None.
+
+While the counts are still being made (a narrower scope than every tenant, counted newest
+first), a line says how far back they go, and ``show`` refills the list as they grow,
+keeping what is typed, ticked and highlighted.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from tui.domain.query import Facet
 
 HINT_MANY = "Space ticks · Enter applies (or takes the highlighted line)"
 HINT_ONE = "Enter picks the highlighted line"
+NOTHING_TO_CHOOSE = "Nothing to choose: no events in this scope and range."
+NOTHING_YET = "No events in the newest days counted so far."
 
 
 class ChoicePicker(FilterableDialog[frozenset[str] | None]):
@@ -34,13 +40,20 @@ class ChoicePicker(FilterableDialog[frozenset[str] | None]):
     ]
 
     def __init__(
-        self, title: str, facets: tuple[Facet, ...], chosen: frozenset[str], *, multiple: bool
+        self,
+        title: str,
+        facets: tuple[Facet, ...],
+        chosen: frozenset[str],
+        *,
+        multiple: bool,
+        progress: str | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
         self.facets = facets
         self.chosen = set(chosen)
         self.multiple = multiple
+        self.progress = progress
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -51,8 +64,8 @@ class ChoicePicker(FilterableDialog[frozenset[str] | None]):
             else:
                 yield OptionList(id="choices")
             yield Label(HINT_MANY if self.multiple else HINT_ONE, classes="hint")
-            if not self.facets:
-                yield Label("Nothing to choose: no events in this scope and range.")
+            yield Label("", id="progress", classes="hint")
+            yield Label("", id="empty")
             with Horizontal(classes="buttons"):
                 if self.multiple:
                     yield Button("Apply", id="apply", compact=True, variant="success")
@@ -63,28 +76,45 @@ class ChoicePicker(FilterableDialog[frozenset[str] | None]):
         self._fill("")
         self.query_one("#filter", Input).focus()
 
+    def show(self, facets: tuple[Facet, ...], progress: str | None) -> None:
+        """Offer ``facets`` instead (a later round of counts); ``progress`` None: the last."""
+        self.facets, self.progress = facets, progress
+        if self.is_mounted and self.is_attached:  # else mounting fills the list
+            self._fill(self.query_one("#filter", Input).value, keep=True)
+
+    def show_stopped(self) -> None:
+        """Counting failed half-way: say that the counts shown are partial."""
+        self.show(self.facets, "Counting stopped: the values and counts shown are partial")
+
     def _label(self, facet: Facet) -> Text:
         label = Text(one_line(facet.label, 50))
         label.append(f"  · {facet.shown_count}", style="dim")
         return label
 
-    def _fill(self, text: str) -> None:
+    def _fill(self, text: str, *, keep: bool = False) -> None:
+        """The lines matching ``text``; ``keep``: the highlighted value stays highlighted."""
         needle = text.strip().casefold()
         shown = [f for f in self.facets if not needle or needle in f.label.casefold()]
+        progress = self.query_one("#progress", Label)
+        progress.update(self.progress or "")
+        progress.display = self.progress is not None
+        empty = self.query_one("#empty", Label)
+        empty.display = not self.facets
+        if not self.facets:
+            empty.update(NOTHING_YET if self.progress else NOTHING_TO_CHOOSE)
+        choices = self.query_one("#choices", SelectionList if self.multiple else OptionList)
+        index = choices.highlighted
+        was = None if index is None or not keep else _value(choices.get_option_at_index(index))
+        choices.clear_options()
         if self.multiple:
-            selections = self.query_one("#choices", SelectionList)
-            selections.clear_options()
-            selections.add_options(
+            choices.add_options(
                 [Selection(self._label(f), f.value, f.value in self.chosen) for f in shown]
             )
-            if shown:
-                selections.highlighted = 0
         else:
-            options = self.query_one("#choices", OptionList)
-            options.clear_options()
-            options.add_options([Option(self._label(f), id=f.value) for f in shown])
-            if shown:
-                options.highlighted = 0
+            choices.add_options([Option(self._label(f), id=f.value) for f in shown])
+        if shown:
+            values = [f.value for f in shown]
+            choices.highlighted = values.index(was) if was in values else 0
 
     @on(Input.Submitted, "#filter")
     def _submitted(self) -> None:
@@ -125,3 +155,8 @@ class ChoicePicker(FilterableDialog[frozenset[str] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _value(option: Option) -> str:
+    """The value a line stands for (a Selection's value, an Option's id)."""
+    return str(option.value if isinstance(option, Selection) else option.id)
