@@ -1,5 +1,5 @@
 """``python -m tui`` is the ``auditlog`` command."""
 
-from tui.cli.main import main
+from tui.cli.main import run_command
 
-raise SystemExit(main())
+run_command()

@@ -8,6 +8,7 @@ not pay for Textual.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -130,5 +131,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def run_command() -> NoReturn:
+    """The ``auditlog`` program (and ``python -m tui``): ``main``, then exit at once.
+
+    Everything still alive lives until the process ends, so it is frozen out of the
+    collector first: the interpreter's last collection would otherwise walk every object of
+    every module imported (SQLAlchemy's, Textual's), 30-45 ms of a week's export.
+    """
+    code = main()
+    gc.freeze()
+    raise SystemExit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_command()
