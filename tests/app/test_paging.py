@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.app.conftest import SEEDED, drive, make_app, seeded_events
+from tests.app.conftest import SEEDED, drive, make_app, seeded_events, settle
 from tests.conftest import make_event
 from tui.app.paging import PageWindow
 from tui.domain.event import to_epoch_ms
@@ -52,6 +52,27 @@ def test_window_holds_at_most_capacity_pages() -> None:
         assert len(window) <= 30
     assert window.first == 37
     assert window.starts_known() == 41  # one small cursor per page visited
+
+
+def test_a_page_read_ahead_waits_aside_only_while_it_is_the_next_below() -> None:
+    window = PageWindow(capacity=2)
+    window.keep_ahead(0, _page(0, 3))  # nothing held yet: nothing to be next to
+    assert not window.holds_ahead
+    window.place(0, _page(0, 3))
+    window.keep_ahead(2, _page(6, 3))  # not the next page below: not kept
+    assert not window.holds_ahead
+    window.keep_ahead(1, _page(3, 3))
+    assert window.holds_ahead and len(window) == 3  # aside: not among the rows shown
+    ahead = window.take_ahead()
+    assert ahead is not None and ahead[0] == 1 and not window.holds_ahead
+    window.place(*ahead)
+    window.keep_ahead(2, _page(6, 3))
+    window.place(2, _page(6, 3))  # the same page came another way: the copy aside goes
+    assert not window.holds_ahead and window.take_ahead() is None
+    window.keep_ahead(3, _page(9, 3))
+    window.place(0, _page(0, 3))  # back up: page 2 dropped, page 3 no longer next below
+    assert (window.first, window.last) == (0, 1)
+    assert not window.holds_ahead and window.take_ahead() is None
 
 
 def test_scrolling_down_loads_pages_and_drops_old_rows(audit_store) -> None:
@@ -146,6 +167,41 @@ def test_the_page_beyond_the_cursor_is_fetched_before_the_cursor_gets_there(db_p
         store.close()
 
 
+def test_the_page_below_the_window_is_read_ahead_so_moving_on_never_waits(
+    db_path, clock, monkeypatch
+) -> None:
+    """Once a page has come below, the next is read ahead and kept aside (the table's rows
+    stay bounded): End on the last row held then shows it at once, without asking the
+    database for it, and reads the one after ahead."""
+    app, store, _ = _many_pages(db_path, clock)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        table = screen.table
+        await pilot.press("end")  # the first page boundary: that page has to be waited for
+        await settle(pilot)
+        assert table.row_count == 200 and screen.window.holds_ahead
+        asked: list[str] = []
+        page = screen.reader.page
+
+        def spied(query, after=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+            asked.append(after.event_id)
+            return page(query, after, *args, **kwargs)
+
+        monkeypatch.setattr(screen.reader, "page", spied)
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.row_count == 300 and table.cursor_row == 199  # shown, not asked for
+        await settle(pilot)
+        assert asked == [screen.window.event_at(299).id]  # only the page after it, ahead
+        assert screen.window.holds_ahead and table.row_count == 300
+
+    try:
+        drive(app, scenario)
+    finally:
+        store.close()
+
+
 def test_a_page_dropped_above_moves_the_drawn_lines_without_drawing_them_again(
     db_path, clock, monkeypatch
 ) -> None:
@@ -178,6 +234,7 @@ def test_a_page_dropped_above_moves_the_drawn_lines_without_drawing_them_again(
             await pilot.press("end")
             await pilot.app.workers.wait_for_complete()
             await pilot.pause()
+        assert screen.window.take_ahead() is not None  # forget the page read ahead
         gate = threading.Event()  # the next page waits until End's rows are drawn
         page = screen.reader.page
 
@@ -192,7 +249,7 @@ def test_a_page_dropped_above_moves_the_drawn_lines_without_drawing_them_again(
         assert screen.window.first == 0 and table.cursor_row == 299
         monkeypatch.setattr(EventTable, "_render_line_in_row", drawing)
         gate.set()  # the page comes, the first one is dropped
-        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)  # (and the page after it is read ahead)
         await pilot.pause()
         await pilot.pause()
         assert screen.window.first == 1 and table.cursor_row == 199
@@ -265,6 +322,7 @@ def test_down_on_the_last_row_while_the_next_page_loads_lands_on_it(
                 await pilot.press("end")
                 await pilot.app.workers.wait_for_complete()
                 await pilot.pause()
+            screen.window.take_ahead()  # forget the page read ahead: it is on its way
             gate = threading.Event()
 
             def gated(*args, gate=gate, **kwargs):  # type: ignore[no-untyped-def]

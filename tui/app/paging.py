@@ -4,9 +4,11 @@ Design (stack notes, trap 4: a DataTable keeps every row it is given): the table
 most ``capacity`` consecutive pages of ``PAGE_SIZE`` events. When the cursor nears the bottom
 the next page is fetched with keyset paging (``after`` = the previous page's last event) and,
 if the window is full, the page at the top is dropped; scrolling back up re-fetches dropped
-pages from the cursors remembered for them. Rows in memory are bounded by
-``capacity * PAGE_SIZE``; what grows with depth is one small ``Cursor`` per page visited
-(10,000 cursors for a million events), which is the price of exact page numbers.
+pages from the cursors remembered for them. One more page may be held aside, read ahead
+below the last one shown (``keep_ahead``), so that the cursor moving on finds it there
+without waiting for the database (``take_ahead``). Rows in memory are bounded by
+``(capacity + 1) * PAGE_SIZE``; what grows with depth is one small ``Cursor`` per page
+visited (10,000 cursors for a million events), which is the price of exact page numbers.
 
 Keyset pages never shift when events arrive, so a page re-fetched from its cursor holds the
 same events it held before (unless some expired past retention meanwhile).
@@ -35,6 +37,8 @@ class PageWindow:
         self._starts: list[Cursor | None] = [None]
         self._pages: deque[Page] = deque()
         self._first = 0
+        #: A page read ahead, not shown yet: (its index, the page).
+        self._ahead: tuple[int, Page] | None = None
 
     # -- what is held ----------------------------------------------------------------
 
@@ -129,7 +133,25 @@ class PageWindow:
         index = self._first - 1
         return index, self._starts[index]
 
+    @property
+    def holds_ahead(self) -> bool:
+        """Whether the page below the last one held was read ahead and waits aside."""
+        return self._ahead is not None and self._ahead[0] == self.last + 1
+
     # -- changing it -------------------------------------------------------------------
+
+    def keep_ahead(self, index: int, page: Page) -> None:
+        """Hold page ``index``, read ahead, aside until ``take_ahead``; only the page below
+        the last one held is kept."""
+        if self._pages and index == self.last + 1:
+            self._ahead = (index, page)
+
+    def take_ahead(self) -> tuple[int, Page] | None:
+        """The page read ahead (to ``place``), if it is still the one below the last held."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead[0] == self.last + 1:
+            return ahead
+        return None
 
     def place(self, index: int, page: Page) -> int:
         """Add page ``index`` next to the pages held; return how far rows moved.
@@ -142,6 +164,8 @@ class PageWindow:
             self._remember(index, page)
             return 0
         if index == self.last + 1:
+            if self._ahead is not None and self._ahead[0] == index:
+                self._ahead = None  # this very page came another way
             self._pages.append(page)
             self._remember(index, page)
             if len(self._pages) > self.capacity:
@@ -155,6 +179,7 @@ class PageWindow:
             self._remember(index, page)
             if len(self._pages) > self.capacity:
                 self._pages.pop()
+                self._ahead = None  # no longer next to the last page held
             return len(page.events)
         raise ValueError(f"page {index} is not next to pages {self._first}..{self.last}")
 

@@ -66,7 +66,7 @@ from tui.app.widgets.status_line import StatusLine
 from tui.domain.display import inert
 from tui.domain.errors import AccessDenied
 from tui.domain.event import AuditEvent
-from tui.domain.query import Cursor, EventQuery
+from tui.domain.query import Cursor, EventQuery, Page
 
 #: How many pages a re-query may look through to keep the selected event selected.
 SELECTION_SEARCH_PAGES = 20
@@ -152,6 +152,8 @@ class AuditLogScreen(QueryWorkers, PickerActions, DownloadActions, VerifyActions
         self.window: PageWindow | None = None
         self.generation = 0
         self._pending: set[str] = set()
+        #: The page being read ahead below the window (asked for, not in yet), if any.
+        self._reading_ahead: int | None = None
         #: The generation whose rows the table shows (older while a change is loading).
         self._shown_generation = -1
         self._newest: Cursor | None = None
@@ -291,6 +293,7 @@ class AuditLogScreen(QueryWorkers, PickerActions, DownloadActions, VerifyActions
         self.query_state = query
         self.generation += 1
         self._pending.clear()
+        self._reading_ahead = None
         self._hold_paint()
         self._show_query()
         self.status.problem = ""
@@ -391,19 +394,42 @@ class AuditLogScreen(QueryWorkers, PickerActions, DownloadActions, VerifyActions
     def on_page_loaded(self, message: PageLoaded) -> None:
         if message.generation != self.generation or self.window is None:
             return
-        self._pending.discard("below" if message.index > self.window.first else "above")
+        below = message.index > self.window.first
+        if below and message.index == self._reading_ahead:
+            self._reading_ahead = None
+            if "below" not in self._pending:  # the cursor is not there yet: keep it aside
+                self.window.keep_ahead(message.index, message.page)
+                return
+        self._pending.discard("below" if below else "above")
+        self._place(message.index, message.page)
+
+    def _place(self, index: int, page: Page) -> None:
+        """Show page ``index`` beside the window's; after a page below, read the next ahead."""
+        assert self.window is not None
         self.status.problem = ""
-        downwards = message.index == self.window.last + 1
+        downwards = index == self.window.last + 1
         row, offset = self.table.cursor_row, self.table.cursor_offset
         try:
-            shift = self.window.place(message.index, message.page)
+            shift = self.window.place(index, page)
         except ValueError:
             return  # the window moved on meanwhile; the next edge event asks again
         if downwards and shift == 0:
-            self.table.append(message.page.events, message.page.erased_performers)
+            self.table.append(page.events, page.erased_performers)
         else:
             self.table.show_window(self.window, row + shift, keep_offset=offset)
         self._after_move()
+        if downwards:
+            self._read_ahead()
+
+    def _read_ahead(self) -> None:
+        """Ask for the page below the window before the cursor needs it (``keep_ahead``):
+        End, PgDn or Down held through the pages then never wait for the database."""
+        assert self.window is not None
+        step = self.window.below()
+        if step is None or self._reading_ahead is not None or self.window.holds_ahead:
+            return
+        self._reading_ahead = step[0]
+        self._load_page(self.generation, self.query_now, *step)
 
     def on_count_loaded(self, message: CountLoaded) -> None:
         if message.generation == self.generation:
@@ -414,6 +440,7 @@ class AuditLogScreen(QueryWorkers, PickerActions, DownloadActions, VerifyActions
             return  # stale, or this query's failure was reported already (rows and count)
         self._failed = message.generation
         self._pending.clear()
+        self._reading_ahead = None
         self._release_paint()
         self._loaded()
         error = message.error
@@ -440,6 +467,14 @@ class AuditLogScreen(QueryWorkers, PickerActions, DownloadActions, VerifyActions
         step = self.window.below() if message.downwards else self.window.above()
         if step is None or side in self._pending:
             return
+        if message.downwards:
+            ahead = self.window.take_ahead()
+            if ahead is not None:
+                self._place(*ahead)
+                return
+            if self._reading_ahead == step[0]:
+                self._pending.add(side)  # on its way: shown as soon as it comes
+                return
         self._pending.add(side)
         self._load_page(self.generation, self.query_now, *step)
 
