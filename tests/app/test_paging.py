@@ -202,6 +202,34 @@ def test_the_page_below_the_window_is_read_ahead_so_moving_on_never_waits(
         store.close()
 
 
+def test_pages_asked_for_back_to_back_all_arrive(db_path, clock, monkeypatch) -> None:
+    """The page below, the one above and the one read ahead may be asked for within one
+    turn of the event loop (a flood of keys): none may cancel another before it has run,
+    or its side would wait for it for ever (seen as paging stuck on one page)."""
+    app, store, _ = _many_pages(db_path, clock)
+    read: list[int] = []
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        page = screen.reader.page
+
+        def counted(query, after=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+            read.append(1)
+            return page(query, after, *args, **kwargs)
+
+        monkeypatch.setattr(screen.reader, "page", counted)
+        below = screen.window.below()
+        for _ in range(3):  # of an older generation: read, then dropped (nothing follows)
+            screen._load_page(screen.generation - 1, screen.query_now, *below)
+        await settle(pilot)
+        assert len(read) == 3
+
+    try:
+        drive(app, scenario)
+    finally:
+        store.close()
+
+
 def test_a_page_dropped_above_moves_the_drawn_lines_without_drawing_them_again(
     db_path, clock, monkeypatch
 ) -> None:

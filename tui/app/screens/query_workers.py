@@ -139,10 +139,14 @@ class QueryWorkers:
         except AuditLogError as error:
             self.post_message(LoadFailed(generation, error))
 
-    @work(thread=True, exclusive=True, group="page")
+    @work(thread=True, group="page")
     def _load_page(
         self, generation: int, query: EventQuery, index: int, after: Cursor | None
     ) -> None:
+        """One page beside the window. Not exclusive: the page below, the one above and the
+        one read ahead may be asked for within one turn of the event loop, and an exclusive
+        worker cancels those not started yet, whose side then waits for them for ever. At
+        most one runs per side (the screen's ``_pending``); an older generation's is dropped."""
         assert self.reader is not None
         try:
             self.post_message(PageLoaded(generation, index, self.reader.page(query, after)))
