@@ -81,3 +81,38 @@ def test_the_count_of_a_change_starts_once_its_rows_are_drawn(audit_store, monke
         assert str(screen.status.render()).startswith("39 events")
 
     drive(app, scenario)
+
+
+def test_the_rows_of_a_scope_change_are_drawn_as_they_arrive(audit_store, monkeypatch) -> None:
+    """Closing the dialog asks for a frame while painting waits for the rows; the rows must
+    not then wait for the frame after (up to 17 ms): they are drawn in the handling of
+    their arrival."""
+    app = make_app(audit_store)
+    handled: list[tuple[str, int]] = []  # (what, the generation shown by the table)
+    render_lines = EventTable.render_lines
+    loaded = AuditLogScreen.on_window_loaded
+
+    def drawing(self, crop):  # type: ignore[no-untyped-def]
+        handled.append(("drawn", self.screen._shown_generation))
+        return render_lines(self, crop)
+
+    def arriving(self, message):  # type: ignore[no-untyped-def]
+        handled.append(("arrived", message.generation))
+        loaded(self, message)
+        handled.append(("handled", message.generation))
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        await pilot.press("s")
+        await settle(pilot)
+        monkeypatch.setattr(EventTable, "render_lines", drawing)
+        monkeypatch.setattr(AuditLogScreen, "on_window_loaded", arriving)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert screen.query_now.scope == Scope.portal_only()
+        generation = screen.generation
+        arrived = handled.index(("arrived", generation))
+        done = handled.index(("handled", generation))
+        assert ("drawn", generation) in handled[arrived:done], handled
+
+    drive(app, scenario)
