@@ -24,7 +24,7 @@ from tui.domain.access import Principal, Scope
 from tui.domain.catalog import CATALOG, Area
 from tui.domain.errors import AccessDenied, NotFound
 from tui.domain.event import AuditEvent, to_epoch_ms
-from tui.domain.query import Cursor, EventQuery
+from tui.domain.query import Cursor, EventQuery, Facets
 from tui.domain.timerange import RETENTION, RangePreset, TimeRange
 
 TENANTS = ["t_01", "t_02", "t_03", "t_04", "t_05"]
@@ -286,30 +286,24 @@ def check_every_call(reader, query: EventQuery, scope: Scope, page_size: int, pr
 
     facets = reader.facets(query)
     in_picker = oracle(query, scope, facets=True)
-    assert sorted((f.value, f.count) for f in facets.types) == _tally(
-        e.type.name for e in in_picker
-    )
-    assert sorted((f.value, f.count) for f in facets.performers) == _tally(
-        e.performer.mail.casefold() for e in in_picker
-    )
-    assert sorted((f.value, f.count) for f in facets.tenants) == _tally(
-        e.tenant.id for e in in_picker if e.tenant is not None
-    )
+    _check_facets(facets, in_picker)
     # Each round while counting goes on holds exactly the events counted so far.
     *partial, last = reader.facet_rounds(query)
     assert last == facets
     for counted in partial:
         assert counted.counted_from is not None
-        so_far = [e for e in in_picker if e.occurred_at >= counted.counted_from]
-        assert sorted((f.value, f.count) for f in counted.types) == _tally(
-            e.type.name for e in so_far
-        )
-        assert sorted((f.value, f.count) for f in counted.performers) == _tally(
-            e.performer.mail.casefold() for e in so_far
-        )
-        assert sorted((f.value, f.count) for f in counted.tenants) == _tally(
-            e.tenant.id for e in so_far if e.tenant is not None
-        )
+        _check_facets(counted, [e for e in in_picker if e.occurred_at >= counted.counted_from])
+
+
+def _check_facets(facets: Facets, events: list[AuditEvent]) -> None:
+    """The picker's values and counts are exactly those of ``events``."""
+    assert sorted((f.value, f.count) for f in facets.types) == _tally(e.type.name for e in events)
+    assert sorted((f.value, f.count) for f in facets.performers) == _tally(
+        e.performer.mail.casefold() for e in events
+    )
+    assert sorted((f.value, f.count) for f in facets.tenants) == _tally(
+        e.tenant.id for e in events if e.tenant is not None
+    )
 
 
 def check_get(reader, probe: AuditEvent, *, visible: bool) -> None:  # type: ignore[no-untyped-def]
