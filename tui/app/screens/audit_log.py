@@ -46,7 +46,6 @@ from tui.app.messages import (
     CountLoaded,
     LoadFailed,
     OpenFailed,
-    PageLoaded,
     ReaderOpened,
     WindowLoaded,
 )
@@ -55,6 +54,7 @@ from tui.app.screens.downloads import DownloadActions
 from tui.app.screens.pickers import PickerActions
 from tui.app.screens.query_workers import QueryWorkers
 from tui.app.screens.verification import VerifyActions
+from tui.app.screens.window_paging import WindowPaging
 from tui.app.widgets.event_table import EventTable
 from tui.app.widgets.filter_bar import FilterBar
 from tui.app.widgets.gist_line import GistLine
@@ -66,7 +66,7 @@ from tui.app.widgets.status_line import StatusLine
 from tui.domain.display import inert
 from tui.domain.errors import AccessDenied
 from tui.domain.event import AuditEvent
-from tui.domain.query import Cursor, EventQuery, Page
+from tui.domain.query import Cursor, EventQuery
 
 #: How many pages a re-query may look through to keep the selected event selected.
 SELECTION_SEARCH_PAGES = 20
@@ -86,7 +86,9 @@ if TYPE_CHECKING:
     from tui.store.repository import AuditReader
 
 
-class AuditLogScreen(QueryWorkers, PickerActions, DownloadActions, VerifyActions, Screen[None]):
+class AuditLogScreen(
+    QueryWorkers, WindowPaging, PickerActions, DownloadActions, VerifyActions, Screen[None]
+):
     """The one main screen of the viewer."""
 
     CSS_PATH = "audit_log.tcss"
@@ -152,8 +154,6 @@ class AuditLogScreen(QueryWorkers, PickerActions, DownloadActions, VerifyActions
         self.window: PageWindow | None = None
         self.generation = 0
         self._pending: set[str] = set()
-        #: The page being read ahead below the window (asked for, not in yet), if any.
-        self._reading_ahead: int | None = None
         #: The generation whose rows the table shows (older while a change is loading).
         self._shown_generation = -1
         self._newest: Cursor | None = None
@@ -407,46 +407,6 @@ class AuditLogScreen(QueryWorkers, PickerActions, DownloadActions, VerifyActions
         if generation == self.generation:
             self._count(generation, self.query_now)
 
-    def on_page_loaded(self, message: PageLoaded) -> None:
-        if message.generation != self.generation or self.window is None:
-            return
-        below = message.index > self.window.first
-        if below and message.index == self._reading_ahead:
-            self._reading_ahead = None
-            if "below" not in self._pending:  # the cursor is not there yet: keep it aside
-                self.window.keep_ahead(message.index, message.page)
-                return
-        self._pending.discard("below" if below else "above")
-        self._place(message.index, message.page)
-
-    def _place(self, index: int, page: Page) -> None:
-        """Show page ``index`` beside the window's; after a page below, read the next ahead."""
-        assert self.window is not None
-        self.status.problem = ""
-        downwards = index == self.window.last + 1
-        row, offset = self.table.cursor_row, self.table.cursor_offset
-        try:
-            shift = self.window.place(index, page)
-        except ValueError:
-            return  # the window moved on meanwhile; the next edge event asks again
-        if downwards and shift == 0:
-            self.table.append(page.events, page.erased_performers)
-        else:
-            self.table.show_window(self.window, row + shift, keep_offset=offset)
-        self._after_move()
-        if downwards:
-            self._read_ahead()
-
-    def _read_ahead(self) -> None:
-        """Ask for the page below the window before the cursor needs it (``keep_ahead``):
-        End, PgDn or Down held through the pages then never wait for the database."""
-        assert self.window is not None
-        step = self.window.below()
-        if step is None or self._reading_ahead is not None or self.window.holds_ahead:
-            return
-        self._reading_ahead = step[0]
-        self._load_page(self.generation, self.query_now, *step)
-
     def on_count_loaded(self, message: CountLoaded) -> None:
         if message.generation == self.generation:
             self.status.count = message.count
@@ -473,26 +433,6 @@ class AuditLogScreen(QueryWorkers, PickerActions, DownloadActions, VerifyActions
             self.notify(str(error), title=explanation[1], severity="error", markup=False)
 
     # -- moving in the table ------------------------------------------------------------
-
-    @on(EventTable.NearEdge)
-    def _near_edge(self, message: EventTable.NearEdge) -> None:
-        stale = self._shown_generation != self.generation  # a change is loading
-        if self.window is None or self.reader is None or stale or self.table.loading:
-            return
-        side = "below" if message.downwards else "above"
-        step = self.window.below() if message.downwards else self.window.above()
-        if step is None or side in self._pending:
-            return
-        if message.downwards:
-            ahead = self.window.take_ahead()
-            if ahead is not None:
-                self._place(*ahead)
-                return
-            if self._reading_ahead == step[0]:
-                self._pending.add(side)  # on its way: shown as soon as it comes
-                return
-        self._pending.add(side)
-        self._load_page(self.generation, self.query_now, *step)
 
     @on(DataTable.RowHighlighted, "#events")
     def _highlighted(self) -> None:
