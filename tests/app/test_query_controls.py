@@ -343,6 +343,32 @@ def test_a_picker_closed_while_counting_stays_closed(audit_store, monkeypatch) -
     drive(app, scenario)
 
 
+def test_a_picker_whose_counting_fails_half_way_says_its_counts_are_partial(
+    audit_store, monkeypatch
+) -> None:
+    from tui.domain.errors import StoreUnavailable
+
+    original = AuditReader.facet_rounds
+
+    def failing(self, query):  # type: ignore[no-untyped-def]
+        yield next(original(self, query))
+        raise StoreUnavailable("the database went away")
+
+    monkeypatch.setattr(AuditReader, "facet_rounds", failing)
+    app = make_app(audit_store, SUPERVISOR.email)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("t")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, ChoicePicker) and picker.facets  # the first round stays
+        progress = picker.query_one("#progress", Label)
+        assert str(progress.render()) == "Counting stopped: the values and counts shown are partial"
+        assert any("database went away" in str(n.message) for n in app._notifications)
+
+    drive(app, scenario)
+
+
 def test_b_shows_everything_by_the_selected_performer_and_keeps_the_event(audit_store) -> None:
     app = make_app(audit_store)
 
