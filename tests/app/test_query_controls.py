@@ -228,6 +228,25 @@ def test_filters_for_area_type_and_performer(audit_store) -> None:
     drive(app, scenario)
 
 
+def test_ctrl_a_in_the_scope_pickers_filter_box_chooses_all(audit_store) -> None:
+    """The footer offers ^a All; the filter box, which has the focus, must not take it."""
+    app = make_app(audit_store)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = app.screen
+        screen.run_query(screen.query_now.with_changes(scope=Scope.portal_only()))
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, ScopePicker)
+        assert isinstance(app.screen.focused, Input)
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        assert app.screen is screen and screen.query_now.scope == Scope.all()
+
+    drive(app, scenario)
+
+
 def test_pickers_show_capped_counts_as_more(audit_store, monkeypatch) -> None:
     """Past the store's cap a count reads "N+": on a type, and on its area's sum."""
     monkeypatch.setattr(facet_counts, "CAP", 1)

@@ -290,7 +290,8 @@ def _changes(term: Terminal, expect: Expect, week: EventQuery, timings: ViewerTi
 
 
 def _scope_all(term: Terminal, expect: Expect, week: EventQuery, timings: ViewerTimings) -> None:
-    """Back to all: ctrl+a from the tenant list (the filter box takes ctrl+a as "home")."""
+    """Back to all: ctrl+a, from the tenant list as in earlier sessions (the filter box took
+    ctrl+a as "home" until session 6), so the timings stay comparable."""
     _open_dialog(term, "s")
     term.keys("Down")
     _timed_change(term, timings, "scope", lambda: term.keys("C-a"), "Scope: All", expect.rows(week))

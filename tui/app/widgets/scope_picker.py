@@ -36,8 +36,9 @@ class ScopePicker(FilterableDialog[Scope | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="scope.cancel"),
-        Binding("ctrl+a", "choose_all", "All", id="scope.all"),
-        Binding("ctrl+o", "portal_only", "Portal only", id="scope.portal"),
+        # Priority: the filter box has the focus and would take ctrl+a as "home".
+        Binding("ctrl+a", "choose_all", "All", id="scope.all", priority=True),
+        Binding("ctrl+o", "portal_only", "Portal only", id="scope.portal", priority=True),
     ]
 
     def __init__(self, tenants: tuple[TenantRef, ...], current: Scope, restricted: bool) -> None:
