@@ -67,24 +67,25 @@ def facet_rounds(
         yield _facets(counted, connection, cap=CAP)
         return
     start, end = bounds
-    totals: tuple[Counted, Counted, Counted] = ({}, {}, {})
+    counts: Tallies = (Counter(), Counter(), Counter())
+    names: dict[str, str | None] = {}
     upper, width = end, FIRST_WINDOW_MS
     while True:
         lower = max(start, upper - width)
         where = [*filters.time_window((lower, upper)), *conditions]
-        for total, counted in zip(totals, _one_pass(connection, where), strict=True):
-            for value, (n, _) in counted.items():
-                if value in total:
-                    total[value] = (total[value][0] + n, total[value][1])
-                elif total is totals[1]:  # windows go newest first: this one has the name
-                    name = connection.execute(select(_newest_name(literal(value), where)))
-                    total[value] = (n, name.scalar())
-                else:
-                    total[value] = (n, None)
+        _count_into(counts, connection, where)
+        for mail in counts[1].keys() - names.keys():  # newest first: their newest name is here
+            names[mail] = connection.execute(select(_newest_name(literal(mail), where))).scalar()
+        types, performers, tenant_counts = counts
+        counted = (
+            {t: (n, None) for t, n in types.items()},
+            {mail: (n, names[mail]) for mail, n in performers.items()},
+            {t: (n, None) for t, n in tenant_counts.items()},
+        )
         if lower <= start:
-            yield _facets(totals, connection)
+            yield _facets(counted, connection)
             return
-        yield _facets(totals, connection, counted_from=from_epoch_ms(lower))
+        yield _facets(counted, connection, counted_from=from_epoch_ms(lower))
         upper, width = lower, width * 2
 
 
@@ -137,6 +138,9 @@ def _facets(
 #: A value's count, and for performers the name on their newest event.
 Counted = dict[str, tuple[int, str | None]]
 
+#: Running counts of types, performers and tenants over the windows counted so far.
+Tallies = tuple[Counter[str], Counter[str], Counter[str]]
+
 
 def _skip_scan(
     connection: Connection,
@@ -188,11 +192,10 @@ def _own_read(read: Read, column: Column[str], where: list[ColumnElement[bool]])
         return _skip_scan(connection, column, where, named=column is events.c.performer_mail)
 
 
-def _one_pass(connection: Connection, where: list[ColumnElement[bool]]) -> tuple[Counted, ...]:
-    """The three counts from one GROUP BY of the matching rows."""
-    types: Counter[str] = Counter()
-    performers: Counter[str] = Counter()
-    tenant_counts: Counter[str] = Counter()
+def _count_into(counts: Tallies, connection: Connection, where: list[ColumnElement[bool]]) -> None:
+    """Add the rows matching ``where`` to ``counts`` (types, performers, tenants), in one
+    GROUP BY."""
+    types, performers, tenant_counts = counts
     rows = connection.execute(
         select(events.c.event_type, events.c.performer_mail, events.c.tenant_id, func.count())
         .where(*where)
@@ -203,7 +206,6 @@ def _one_pass(connection: Connection, where: list[ColumnElement[bool]]) -> tuple
         performers[mail] += n
         if tenant_id is not None:
             tenant_counts[tenant_id] += n
-    return tuple({k: (n, None) for k, n in c.items()} for c in (types, performers, tenant_counts))
 
 
 def _newest_name(mail: ColumnElement[str], where: list[ColumnElement[bool]]):  # type: ignore[no-untyped-def]

@@ -120,10 +120,8 @@ class AuditReader:
         tenant in scope a count stops past ``facet_counts.CAP`` (``Facet.capped``), else it is
         exact; the area picker adds up the type counts. See ``tui.store.facet_counts``.
         """
-        for facets in self.facet_rounds(query):
-            if facets.complete:
-                return facets
-        raise AssertionError("the last round of facets is complete")  # pragma: no cover
+        *_, complete = self.facet_rounds(query)
+        return complete
 
     def facet_rounds(self, query: EventQuery) -> Iterator[Facets]:
         """``facets`` as it is counted: rounds reaching further back, the last complete.
