@@ -37,7 +37,8 @@ class PageWindow:
         self._starts: list[Cursor | None] = [None]
         self._pages: deque[Page] = deque()
         self._first = 0
-        #: A page read ahead, not shown yet: (its index, the page).
+        #: A page read ahead, not shown yet: (its index, the page). It counts only while it is
+        #: the page below the last one held (``holds_ahead``, ``take_ahead``).
         self._ahead: tuple[int, Page] | None = None
 
     # -- what is held ----------------------------------------------------------------
@@ -164,8 +165,6 @@ class PageWindow:
             self._remember(index, page)
             return 0
         if index == self.last + 1:
-            if self._ahead is not None and self._ahead[0] == index:
-                self._ahead = None  # this very page came another way
             self._pages.append(page)
             self._remember(index, page)
             if len(self._pages) > self.capacity:
@@ -179,7 +178,6 @@ class PageWindow:
             self._remember(index, page)
             if len(self._pages) > self.capacity:
                 self._pages.pop()
-                self._ahead = None  # no longer next to the last page held
             return len(page.events)
         raise ValueError(f"page {index} is not next to pages {self._first}..{self.last}")
 
