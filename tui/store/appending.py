@@ -17,6 +17,8 @@ cache nor rarer WAL checkpoints changed the CPU an event costs; they are left at
 Counted again with valgrind on 20,000 real events (2026-11-26, instructions an event, the
 driver's binding included): table and b-trees 69,000; the trigram index 120,000 with
 statements of 2,500 rows, 101,000 with one statement and one segment per 5,000 (0005).
+Merging those segments sixteen at a time instead of four (0006) took the index's CPU an
+event from 30.7 to 22.4 us at 1M.
 """
 
 from __future__ import annotations

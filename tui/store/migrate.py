@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, text
 from tui.domain.errors import StoreUnavailable
 
 #: The newest revision in ``migrations/versions``; a test checks it matches Alembic's head.
-HEAD = "0005"
+HEAD = "0006"
 
 
 def current_revision(connection: Connection) -> str | None:
