@@ -18,7 +18,7 @@ Counted again with valgrind on 20,000 real events (2026-11-26, instructions an e
 driver's binding included): table and b-trees 69,000; the trigram index 120,000 with
 statements of 2,500 rows, 101,000 with one statement and one segment per 5,000 (0005).
 Merging those segments sixteen at a time instead of four (0006) took the index's CPU an
-event from 30.7 to 22.4 us at 1M.
+event from 30.7 to 22.4 us at 1M, 45.3 to 27.0 us at 10M.
 """
 
 from __future__ import annotations
