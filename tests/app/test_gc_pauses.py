@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import threading
 import weakref
 from collections.abc import Iterator
 
@@ -11,7 +13,7 @@ from textual.cache import LRUCache
 from textual.widget import Widget
 from textual.widgets import DataTable
 
-from tui.app.app import QuietCollector
+from tui.app.collector import QuietCollector
 from tui.app.widgets.table_drawing import unlink
 
 
@@ -112,3 +114,66 @@ def _cache_names(widget: object) -> set[str]:
         for name, value in vars(widget).items()
         if name.endswith("_cache") and hasattr(value, "__len__")
     }
+
+
+@pytest.fixture
+def start_up_without_collector() -> Iterator[None]:
+    """As ``run_viewer`` begins: the collector off. Put back as found afterwards."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def _opening_viewer(store, held: threading.Event | None = None):  # type: ignore[no-untyped-def]
+    """The command line's kind of viewer (``AuditLogApp.opening``) on ``store``."""
+    from tests.conftest import ADMIN
+    from tui.app.app import AuditLogApp
+    from tui.app.opening import Opening
+
+    def open_store():  # type: ignore[no-untyped-def]
+        if held is not None:
+            held.wait(10)
+        return store, ADMIN.email
+
+    return AuditLogApp.opening(Opening(open_store, label="audit", email=ADMIN.email))
+
+
+def test_the_command_lines_viewer_collects_again_once_its_first_screen_is_complete(
+    audit_store, start_up_without_collector: None
+) -> None:
+    from tests.app.conftest import drive
+
+    app = _opening_viewer(audit_store)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        assert app.screen.table.row_count > 0
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0  # what start-up made is out of the collector's sight
+
+    drive(app, scenario)
+
+
+def test_a_late_first_screen_has_the_collector_on_after_start_seconds(
+    audit_store, start_up_without_collector: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.app import app as app_module
+
+    monkeypatch.setattr(app_module, "START_SECONDS", 1.5)
+    held = threading.Event()
+    app = _opening_viewer(audit_store, held)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        assert not gc.isenabled()  # still opening, within START_SECONDS
+        await pilot.pause(1.6)
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        held.set()
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await scenario(pilot)
+
+    asyncio.run(main())

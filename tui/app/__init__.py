@@ -28,8 +28,15 @@ def run_viewer(
     ``read_ahead`` (default: on a terminal with two cores; ``read_ahead_wanted``) reads the
     first page in a child process while Textual loads and paints (``opening.ReadAhead``).
     """
+    import gc
     from datetime import UTC, datetime
 
+    # Start-up makes a few hundred thousand objects that live as long as the viewer (modules,
+    # classes, styles, widgets) and next to no garbage; the cyclic collector walked them
+    # again and again as they piled up. It is off until the first screen is complete
+    # (``tui.app.collector.collect_again``), in the read-ahead child for the whole of its
+    # short life.
+    gc.disable()
     from tui.app.opening import Opening, ReadAhead, read_ahead_wanted
     from tui.domain.query import EventQuery
 
@@ -45,6 +52,7 @@ def run_viewer(
         app = AuditLogApp.opening(opening, zone=zone)
         app.run()
     finally:
+        gc.enable()
         if ahead is not None:
             ahead.close()
     if app.failed_to_open is not None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from tui.app.collector import QUIET_SECONDS, START_SECONDS, QuietCollector, collect_again
 from tui.app.commands import AuditLogCommands
 from tui.app.screens.audit_log import AuditLogScreen
 
@@ -19,46 +20,6 @@ if TYPE_CHECKING:
     from tui.store.repository import AuditReader, AuditStore
 
 DARK, LIGHT = "textual-dark", "textual-light"
-
-
-#: How often the viewer looks for a quiet moment to collect cyclic garbage, in seconds.
-QUIET_SECONDS = 0.5
-#: Young (gen 1) collections between full ones when the viewer is never quiet (default 10).
-FULL_EVERY = 40
-
-
-class QuietCollector:
-    """Full cyclic collections when the viewer is quiet, not in the middle of a key's work.
-
-    Every dialog closed, page moved or query changed leaves thousands of objects in
-    reference cycles (widgets and their parents, caches); a full collection that found them
-    in the middle of a change or a page took 40-250 ms (issue 5's p95). Young collections
-    run as before; full ones run when half a second passed without a young collection (no
-    work under way), and otherwise only every ``FULL_EVERY`` young ones (not every 10).
-    """
-
-    def __init__(self) -> None:
-        self.busy = 0
-        self.pending = 0
-
-    def start(self) -> None:
-        gc.callbacks.append(self._counted)
-        young, middle, _ = gc.get_threshold()
-        gc.set_threshold(young, middle, FULL_EVERY)
-
-    def _counted(self, phase: str, info: dict[str, int]) -> None:
-        if phase != "stop":
-            return
-        if info["generation"] == 2:
-            self.pending = 0
-        else:
-            self.busy += 1
-            self.pending += info["generation"]
-
-    def tick(self) -> None:
-        busy, self.busy = self.busy, 0
-        if not busy and self.pending:
-            gc.collect()
 
 
 class AuditLogApp(App[None]):
@@ -161,6 +122,13 @@ class AuditLogApp(App[None]):
             collector = QuietCollector()
             collector.start()
             self.set_interval(QUIET_SECONDS, collector.tick)
+            self.set_timer(START_SECONDS, self._collect_if_still_off)
+
+    @staticmethod
+    def _collect_if_still_off() -> None:
+        """The first screen is late (a slow database): the collector is needed by now."""
+        if not gc.isenabled():
+            collect_again()
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.current_theme.dark else DARK

@@ -8,12 +8,12 @@ of a group superseding the older one.
 
 from __future__ import annotations
 
-import gc
 from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.worker import get_current_worker
 
+from tui.app.collector import collect_again
 from tui.app.loading import load_window
 from tui.app.messages import (
     CountLoaded,
@@ -65,11 +65,9 @@ class QueryWorkers:
                     reader, OPENED, "Opened the audit log in the viewer", {}, viewer=viewer
                 )
             if first and viewer.open_with is not None:
-                # The command line's viewer is the process: what its first screen built
-                # (modules, widgets, the store) lives as long as it does. Out of the cyclic
-                # collector's sight, full collections look only at what came since (issue
-                # 5's p95). ``gc.freeze`` costs nothing; tests' apps share a process, so not them.
-                gc.freeze()
+                # The command line's viewer is the process (tests' apps share one, so not
+                # them): its start-up is over.
+                collect_again()
 
     def record_reading(
         self,
