@@ -119,6 +119,41 @@ def execute(db_url: str, *statements: Executable) -> None:
         engine.dispose()
 
 
+def scalar(db_url: str, statement: str) -> object:
+    """The one value ``statement`` reads from the database behind ``db_url``."""
+    engine = connect(resolve_url(db_url))
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(statement)).scalar()
+    finally:
+        engine.dispose()
+
+
+def search_index_segments(db_url: str) -> int:
+    """How many segments SQLite's trigram index (FTS5) holds."""
+    return int(scalar(db_url, "SELECT count(DISTINCT segid) FROM events_fts_idx"))  # type: ignore[call-overload]
+
+
+def indexed_events(start: int, count: int) -> list[AuditEvent]:
+    """Events ``start`` .. ``start + count - 1``, a minute apart, each with a summary as long
+    and as varied as a real event's search text (~190 characters), so that the trigram
+    index holds as much for them as for real ones. Event n's says "signing key {n:05d}"."""
+    return [
+        make_event(
+            n,
+            age=timedelta(minutes=n + 1),
+            summary=f"Rotated signing key {n:05d} for the collector fleet of region {n % 7}: "
+            + " ".join(f"{n * k:x}" for k in range(3, 30)),
+        )
+        for n in range(start, start + count)
+    ]
+
+
+def found_ids(store: Any, clock: FakeClock, words: str) -> list[str]:
+    """The ids of the events an Admin's search for ``words`` finds, sorted."""
+    return sorted(ids(store.reader(ADMIN.email).stream(window(clock, text=words))))
+
+
 def append_as_of(engine: Engine, batch: list[AuditEvent]) -> None:
     """One append of ``batch`` into a database at an older revision, as that revision's
     append wrote it (driver level, one chain segment; no ``AuditStore``, which would upgrade

@@ -8,13 +8,19 @@ upgrade, downgrade and upgrade again.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import ADMIN, make_event
-from tests.store.conftest import append_as_of, downgrade, execute, ids, window
+from tests.conftest import ADMIN
+from tests.store.conftest import (
+    append_as_of,
+    downgrade,
+    execute,
+    found_ids,
+    indexed_events,
+    scalar,
+    search_index_segments,
+)
 from tui.cli.commands import ingest
 from tui.store import appending, migrate
 from tui.store.engine import connect, resolve_url
@@ -27,34 +33,8 @@ BATCH = 5_000
 
 
 def _batch(start: int):  # type: ignore[no-untyped-def]
-    return [
-        make_event(
-            n,
-            age=timedelta(minutes=n + 1),
-            # As long as a real event's search text (~190 characters), so that a batch's
-            # index entries pass 1 MB as real ones do.
-            summary=f"Rotated signing key {n:05d} for the collector fleet of region {n % 7}: "
-            + " ".join(f"{n * k:x}" for k in range(3, 30)),
-        )
-        for n in range(start, start + BATCH)
-    ]
-
-
-def _scalar(url: str, statement: str) -> object:
-    engine = connect(resolve_url(url))
-    try:
-        with engine.connect() as connection:
-            return connection.execute(text(statement)).scalar()
-    finally:
-        engine.dispose()
-
-
-def _segments(url: str) -> int:
-    return int(_scalar(url, "SELECT count(DISTINCT segid) FROM events_fts_idx"))  # type: ignore[call-overload]
-
-
-def _found(store: AuditStore, clock, words: str) -> list[str]:  # type: ignore[no-untyped-def]
-    return sorted(ids(store.reader(ADMIN.email).stream(window(clock, text=words))))
+    # Long enough that a batch's index entries pass 1 MB as real ones do.
+    return indexed_events(start, BATCH)
 
 
 def _at_0004(url: str, batch) -> None:  # type: ignore[no-untyped-def]
@@ -71,13 +51,14 @@ def test_an_append_of_one_batch_writes_one_segment_where_0004_wrote_several(
 ) -> None:
     assert appending._SQLITE_ROWS_PER_STATEMENT >= BATCH == ingest.BATCH_SIZE
     _at_0004(fresh_url, _batch(0))
-    assert _segments(fresh_url) > 1  # the entries passed 0004's 1 MB and were cut in pieces
+    # The entries passed 0004's 1 MB and were cut in pieces.
+    assert search_index_segments(fresh_url) > 1
     current = str(tmp_path / "current.sqlite3")
     store = AuditStore.open(current, clock=clock)
     try:
         store.add_account(ADMIN)
         store.append(_batch(0))
-        assert _segments(current) == 1
+        assert search_index_segments(current) == 1
     finally:
         store.close()
     store = AuditStore.open(fresh_url, clock=clock)  # 0004's rows, upgraded, then more
@@ -85,9 +66,9 @@ def test_an_append_of_one_batch_writes_one_segment_where_0004_wrote_several(
         store.add_account(ADMIN)
         store.append(_batch(BATCH))
         # Rows of both appends are found, through the index and by the newest rows' walk.
-        assert _found(store, clock, "key 00007 ") == ["evt_000007"]
-        assert _found(store, clock, f"key {BATCH + 7:05d} ") == [f"evt_{BATCH + 7:06d}"]
-        assert len(_found(store, clock, '"region 3:"')) == len(range(3, 2 * BATCH, 7))
+        assert found_ids(store, clock, "key 00007 ") == ["evt_000007"]
+        assert found_ids(store, clock, f"key {BATCH + 7:05d} ") == [f"evt_{BATCH + 7:06d}"]
+        assert len(found_ids(store, clock, '"region 3:"')) == len(range(3, 2 * BATCH, 7))
         execute(fresh_url, text("INSERT INTO events_fts(events_fts) VALUES ('integrity-check')"))
         assert store.verify(ADMIN.email).valid
     finally:
@@ -98,17 +79,17 @@ def test_0005_downgrades_and_upgrades_again_with_the_same_search_results(fresh_u
     store = AuditStore.open(fresh_url, clock=clock)
     store.add_account(ADMIN)
     store.append(_batch(0))
-    expected = _found(store, clock, '"key 0012"')
+    expected = found_ids(store, clock, '"key 0012"')
     store.close()
     assert len(expected) == 10
     downgrade(fresh_url, "0004")
-    assert _scalar(fresh_url, "SELECT v FROM events_fts_config WHERE k = 'hashsize'") == 1048576
+    assert scalar(fresh_url, "SELECT v FROM events_fts_config WHERE k = 'hashsize'") == 1048576
     execute(fresh_url, text("INSERT INTO events_fts(events_fts) VALUES ('integrity-check')"))
     store = AuditStore.open(fresh_url, clock=clock)
     try:
-        assert _scalar(fresh_url, "SELECT v FROM events_fts_config WHERE k = 'hashsize'") == (
+        assert scalar(fresh_url, "SELECT v FROM events_fts_config WHERE k = 'hashsize'") == (
             16 * 1024 * 1024
         )
-        assert _found(store, clock, '"key 0012"') == expected
+        assert found_ids(store, clock, '"key 0012"') == expected
     finally:
         store.close()

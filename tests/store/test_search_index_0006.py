@@ -8,13 +8,19 @@ and upgrade again.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import ADMIN, make_event
-from tests.store.conftest import append_as_of, downgrade, execute, ids, window
+from tests.conftest import ADMIN
+from tests.store.conftest import (
+    append_as_of,
+    downgrade,
+    execute,
+    found_ids,
+    indexed_events,
+    scalar,
+    search_index_segments,
+)
 from tui.store import migrate
 from tui.store.engine import connect, resolve_url
 from tui.store.repository import AuditStore
@@ -26,41 +32,16 @@ APPENDS, EACH = 8, 400
 
 
 def _batch(start: int):  # type: ignore[no-untyped-def]
-    return [
-        make_event(
-            n,
-            age=timedelta(minutes=n + 1),
-            # Text as varied as real events' (~190 characters), so the index has pages to merge.
-            summary=f"Rotated signing key {n:05d} for the collector fleet: "
-            + " ".join(f"{n * k:x}" for k in range(3, 30)),
-        )
-        for n in range(start, start + EACH)
-    ]
+    # Text as varied as real events', so the index has pages to merge.
+    return indexed_events(start, EACH)
 
 
 def _batches():  # type: ignore[no-untyped-def]
     return [_batch(k * EACH) for k in range(APPENDS)]
 
 
-def _scalar(url: str, statement: str) -> object:
-    engine = connect(resolve_url(url))
-    try:
-        with engine.connect() as connection:
-            return connection.execute(text(statement)).scalar()
-    finally:
-        engine.dispose()
-
-
-def _segments(url: str) -> int:
-    return int(_scalar(url, "SELECT count(DISTINCT segid) FROM events_fts_idx"))  # type: ignore[call-overload]
-
-
 def _automerge(url: str) -> object:
-    return _scalar(url, "SELECT v FROM events_fts_config WHERE k = 'automerge'")
-
-
-def _found(store: AuditStore, clock, words: str) -> list[str]:  # type: ignore[no-untyped-def]
-    return sorted(ids(store.reader(ADMIN.email).stream(window(clock, text=words))))
+    return scalar(url, "SELECT v FROM events_fts_config WHERE k = 'automerge'")
 
 
 def _appended_at(url: str, revision: str) -> None:
@@ -77,10 +58,11 @@ def test_appends_leave_their_segments_unmerged_where_0005_merged_them_by_four(
     fresh_url, tmp_path, clock
 ) -> None:
     _appended_at(fresh_url, "0005")
-    assert _segments(fresh_url) < APPENDS  # 0005 merged four segments as soon as they waited
+    # 0005 merged four segments as soon as they waited.
+    assert search_index_segments(fresh_url) < APPENDS
     current = str(tmp_path / "current.sqlite3")
     _appended_at(current, "0006")
-    assert _segments(current) == APPENDS
+    assert search_index_segments(current) == APPENDS
     assert _automerge(current) == 16
     store = AuditStore.open(fresh_url, clock=clock)  # 0005's index, upgraded, then more
     try:
@@ -88,11 +70,11 @@ def test_appends_leave_their_segments_unmerged_where_0005_merged_them_by_four(
         store.append(_batch(APPENDS * EACH))
         assert _automerge(fresh_url) == 16
         # Rows of both revisions' appends are found, through the index.
-        assert _found(store, clock, "key 00007") == ["evt_000007"]
-        assert _found(store, clock, f"key {APPENDS * EACH + 7:05d}") == [
+        assert found_ids(store, clock, "key 00007") == ["evt_000007"]
+        assert found_ids(store, clock, f"key {APPENDS * EACH + 7:05d}") == [
             f"evt_{APPENDS * EACH + 7:06d}"
         ]
-        assert len(_found(store, clock, '"signing key 001"')) == 100
+        assert len(found_ids(store, clock, '"signing key 001"')) == 100
         execute(fresh_url, text("INSERT INTO events_fts(events_fts) VALUES ('integrity-check')"))
         assert store.verify(ADMIN.email).valid
     finally:
@@ -104,7 +86,7 @@ def test_0006_downgrades_and_upgrades_again_with_the_same_search_results(fresh_u
     store.add_account(ADMIN)
     for batch in _batches():
         store.append(batch)
-    expected = _found(store, clock, '"key 0012"')
+    expected = found_ids(store, clock, '"key 0012"')
     store.close()
     assert len(expected) == 10
     downgrade(fresh_url, "0005")
@@ -113,6 +95,6 @@ def test_0006_downgrades_and_upgrades_again_with_the_same_search_results(fresh_u
     store = AuditStore.open(fresh_url, clock=clock)
     try:
         assert _automerge(fresh_url) == 16
-        assert _found(store, clock, '"key 0012"') == expected
+        assert found_ids(store, clock, '"key 0012"') == expected
     finally:
         store.close()
