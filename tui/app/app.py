@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from tui.app import strip_cycles
 from tui.app.collector import QUIET_SECONDS, START_SECONDS, QuietCollector, collect_again
 from tui.app.commands import AuditLogCommands
 from tui.app.screens.audit_log import AuditLogScreen
@@ -51,6 +52,7 @@ class AuditLogApp(App[None]):
         opening: Opening | None = None,
         record_reading: bool = True,
     ) -> None:
+        strip_cycles.install()  # drawn lines freed when dropped, not by full collections
         super().__init__()
         self.store = store
         self.reader_or_email = reader
