@@ -31,11 +31,11 @@ def run_viewer(
     import gc
     from datetime import UTC, datetime
 
-    # Start-up makes a few hundred thousand objects that live as long as the viewer (modules,
-    # classes, styles, widgets) and next to no garbage; the cyclic collector walked them
-    # again and again as they piled up. It is off until the first screen is complete
-    # (``tui.app.collector.collect_again``), in the read-ahead child for the whole of its
-    # short life.
+    # Start-up makes some 140,000 objects that live as long as the viewer (modules, classes,
+    # styles, widgets) and little garbage; the cyclic collector walked them 200 times as
+    # they piled up (40-50 ms on a slow machine). It is off until the first screen is
+    # complete (``tui.app.collector.collect_again``), in the read-ahead child for the whole
+    # of its short life.
     gc.disable()
     from tui.app.opening import Opening, ReadAhead, read_ahead_wanted
     from tui.domain.query import EventQuery
