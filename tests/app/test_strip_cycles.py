@@ -15,8 +15,12 @@ from textual.strip import Strip
 
 from tui.app import strip_cycles
 
-# What every viewer does as it starts (``AuditLogApp``); the last test checks that it does.
-strip_cycles.install()
+
+@pytest.fixture(autouse=True, scope="module")
+def _installed() -> None:
+    """What every viewer does as it starts (``AuditLogApp``); the last test checks it does."""
+    strip_cycles.install()
+
 
 _STYLES = st.sampled_from([None, Style(bold=True), Style(color="red"), Style(italic=True)])
 _SEGMENTS = st.lists(

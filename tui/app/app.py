@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, ClassVar
@@ -11,7 +10,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from tui.app import strip_cycles
-from tui.app.collector import QUIET_SECONDS, START_SECONDS, QuietCollector, collect_again
+from tui.app.collector import QUIET_SECONDS, START_SECONDS, QuietCollector, collect_if_still_off
 from tui.app.commands import AuditLogCommands
 from tui.app.screens.audit_log import AuditLogScreen
 
@@ -124,13 +123,7 @@ class AuditLogApp(App[None]):
             collector = QuietCollector()
             collector.start()
             self.set_interval(QUIET_SECONDS, collector.tick)
-            self.set_timer(START_SECONDS, self._collect_if_still_off)
-
-    @staticmethod
-    def _collect_if_still_off() -> None:
-        """The first screen is late (a slow database): the collector is needed by now."""
-        if not gc.isenabled():
-            collect_again()
+            self.set_timer(START_SECONDS, collect_if_still_off)
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.current_theme.dark else DARK

@@ -13,8 +13,6 @@ import gc
 QUIET_SECONDS = 0.5
 #: Young (gen 1) collections between full ones when the viewer is never quiet (default 10).
 FULL_EVERY = 40
-
-
 #: The longest the command line's viewer runs without the cyclic collector at start-up
 #: (``run_viewer`` turns it off) when its first screen is slow to complete.
 START_SECONDS = 3.0
@@ -32,6 +30,13 @@ def collect_again() -> None:
     """
     gc.freeze()
     gc.enable()
+
+
+def collect_if_still_off() -> None:
+    """``collect_again`` unless it ran: for a first screen that is late (a slow database),
+    ``START_SECONDS`` after the viewer mounted."""
+    if not gc.isenabled():
+        collect_again()
 
 
 class QuietCollector:
