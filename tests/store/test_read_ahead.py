@@ -43,24 +43,25 @@ def test_the_next_item_is_read_while_the_reader_holds_the_last() -> None:
     assert list(items) == [2]
 
 
-def test_it_reads_at_most_two_items_ahead_of_the_reader() -> None:
+def test_it_reads_one_item_ahead_of_the_reader_and_no_more() -> None:
     produced = 0
-    third_ahead = threading.Event()
+    second_read = threading.Event()
 
     def source() -> Iterator[int]:
         nonlocal produced
         for n in range(100):
             produced += 1
-            if produced == 3:
-                third_ahead.set()
+            if produced == 2:
+                second_read.set()
             yield n
 
     items = read_ahead(source())
     assert next(items) == 0
-    assert third_ahead.wait(WAIT)  # one waiting in the queue, one in the thread's hand
+    assert second_read.wait(WAIT)  # waiting to be taken; the third is not read until then
     threading.Event().wait(0.2)
-    assert produced == 3
-    assert list(items) == list(range(1, 100))
+    assert produced == 2
+    assert next(items) == 1
+    assert list(items) == list(range(2, 100))
 
 
 def test_an_error_is_raised_after_the_items_before_it() -> None:

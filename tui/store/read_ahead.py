@@ -4,9 +4,9 @@ An export alternates two kinds of work: waiting for the database to answer a bat
 (the server's work on PostgreSQL, SQLite's page reads), and encoding and writing the rows.
 One after the other, each waits for the other; on two cores they overlap where the driver
 lets go of the GIL while the database works (PostgreSQL's: ``AuditStore.reads_ahead``).
-A thread fetches batches one ahead through a queue of one: memory stays constant (the batch
-being written, the one waiting, the one being read), and no batch holds a transaction open
-while it waits to be taken.
+A thread reads one batch ahead, and the next only once that one is taken: memory holds two
+batches, as it did when one read followed the other (the one being written, the one being
+read), and no batch holds a transaction open while it waits to be taken.
 
 An error in the thread (the database gone) is raised in the reader at the batch it stopped
 at; a reader that stops early (a broken pipe, a cancelled download) tells the thread to stop.
@@ -14,15 +14,11 @@ at; a reader that stops early (a broken pipe, a cancelled download) tells the th
 
 from __future__ import annotations
 
-import queue
 import threading
 from collections.abc import Iterator
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
-
-#: How often a thread blocked on a full queue looks whether its reader has gone.
-_POLL_SECONDS = 0.05
 
 
 class _End:
@@ -36,35 +32,58 @@ class _Failed:
         self.error = error
 
 
+_EMPTY = object()
+
+
+class _Handoff(Generic[T]):
+    """One item at a time from the fetcher to the reader; giving waits until it is taken."""
+
+    def __init__(self) -> None:
+        self._ready = threading.Condition()
+        self._item: object = _EMPTY
+        self._closed = False
+
+    def give(self, item: T | _End | _Failed) -> bool:
+        """Hand ``item`` over and wait until it is taken; False once the reader has gone."""
+        with self._ready:
+            self._item = item
+            self._ready.notify_all()
+            while self._item is not _EMPTY and not self._closed:
+                self._ready.wait()
+            return not self._closed
+
+    def take(self) -> T | _End | _Failed:
+        with self._ready:
+            while self._item is _EMPTY:
+                self._ready.wait()
+            item, self._item = self._item, _EMPTY
+            self._ready.notify_all()
+            return item  # type: ignore[return-value]
+
+    def close(self) -> None:
+        with self._ready:
+            self._closed = True
+            self._ready.notify_all()
+
+
 class _Fetcher(threading.Thread, Generic[T]):
     def __init__(self, source: Iterator[T]) -> None:
         super().__init__(name="auditlog-read-ahead", daemon=True)
         self.source = source
-        self.handoff: queue.Queue[T | _End | _Failed] = queue.Queue(maxsize=1)
-        self.stopping = threading.Event()
+        self.handoff: _Handoff[T] = _Handoff()
 
     def run(self) -> None:
         try:
             for item in self.source:
-                if not self._hand_over(item):
+                if not self.handoff.give(item):
                     return
-            self._hand_over(_End())
+            self.handoff.give(_End())
         except BaseException as error:  # raised again in the reader
-            self._hand_over(_Failed(error))
+            self.handoff.give(_Failed(error))
         finally:
             close = getattr(self.source, "close", None)
             if close is not None:
                 close()
-
-    def _hand_over(self, item: T | _End | _Failed) -> bool:
-        """Put ``item`` in the queue; False once the reader has stopped reading."""
-        while not self.stopping.is_set():
-            try:
-                self.handoff.put(item, timeout=_POLL_SECONDS)
-            except queue.Full:
-                continue
-            return True
-        return False
 
 
 def read_ahead(source: Iterator[T]) -> Iterator[T]:
@@ -78,12 +97,12 @@ def read_ahead(source: Iterator[T]) -> Iterator[T]:
     fetcher.start()
     try:
         while True:
-            item = fetcher.handoff.get()
+            item = fetcher.handoff.take()
             if isinstance(item, _End):
                 return
             if isinstance(item, _Failed):
                 raise item.error
             yield item
     finally:
-        fetcher.stopping.set()
+        fetcher.handoff.close()
         fetcher.join()
