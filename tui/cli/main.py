@@ -16,6 +16,7 @@ from typing import NoReturn
 
 from tui import __version__
 from tui.cli import exit_codes
+from tui.cli.fewer_collections import start_quietly
 from tui.cli.options import add_connection_options
 from tui.domain.display import inert
 from tui.domain.errors import (
@@ -105,10 +106,14 @@ def viewer_args(argv: Sequence[str]) -> argparse.Namespace | None:
     return args
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, quiet_start: bool = False) -> int:
+    """Run the command ``argv``; ``quiet_start``: a verb starts without the cyclic collector
+    (``fewer_collections.start_quietly``: for a process of its own, not a test's)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     args = viewer_args(argv)
     if args is None:
+        if quiet_start:
+            start_quietly()
         args = build_parser().parse_args(argv)
     try:
         if args.verb is None:
@@ -138,7 +143,7 @@ def run_command() -> NoReturn:
     collector first: the interpreter's last collection would otherwise walk every object of
     every module imported (SQLAlchemy's, Textual's), 30-45 ms of a week's export.
     """
-    code = main()
+    code = main(quiet_start=True)
     gc.freeze()
     raise SystemExit(code)
 

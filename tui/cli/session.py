@@ -10,6 +10,7 @@ import argparse
 import os
 from typing import TYPE_CHECKING
 
+from tui.cli.fewer_collections import collect_again
 from tui.cli.options import DEFAULT_ACCOUNT_SETTING, USER_ENV
 from tui.domain.errors import AccessDenied
 
@@ -20,7 +21,9 @@ if TYPE_CHECKING:
 def open_store(args: argparse.Namespace) -> AuditStore:
     from tui.store.repository import AuditStore
 
-    return AuditStore.open(getattr(args, "db", None))
+    store = AuditStore.open(getattr(args, "db", None))
+    collect_again()  # the start is over: SQLAlchemy is in, the store open
+    return store
 
 
 def account_email(args: argparse.Namespace, store: AuditStore) -> str:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from tui.cli import exit_codes
 from tui.cli.commands import view
+from tui.cli.fewer_collections import collect_again
 from tui.cli.options import DEFAULT_ACCOUNT_SETTING
 from tui.store.engine import DB_ENV, demo_db_path
 
@@ -49,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from tui.store.repository import AuditStore
 
     store = AuditStore.open(url)
+    collect_again()
     try:
         admin = build(store, args.events, args.seed)
         seconds = time.perf_counter() - started

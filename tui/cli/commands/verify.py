@@ -24,6 +24,7 @@ import sys
 import time
 
 from tui.cli import exit_codes
+from tui.cli.fewer_collections import collect_again
 from tui.cli.reading import record
 from tui.cli.session import account_email, open_store
 from tui.domain.chain import ChainReport
@@ -53,6 +54,7 @@ def register(subparsers: argparse._SubParsersAction, parents: list) -> None:  # 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if args.file is not None:
+        collect_again()  # no store to open: the start is over
         report = _verify_file(args.file)
         what = f"{args.file}: {report.events:,} sealed lines"
     else:
