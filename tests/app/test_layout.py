@@ -158,9 +158,9 @@ def test_columns_follow_resizes_and_the_json_pane(audit_store) -> None:
 
 
 def _footer_keys(app) -> list[str]:  # type: ignore[no-untyped-def]
-    from textual.widgets._footer import FooterKey
+    from tui.app.widgets.key_footer import KeyFooter
 
-    return [key.description for key in app.screen.query(FooterKey)]
+    return [key.description for key in app.screen.query_one(KeyFooter).keys]
 
 
 def test_details_is_offered_only_with_a_selected_row(audit_store) -> None:

@@ -210,7 +210,7 @@ class AuditLogScreen(
                 yield Notice(id="notice")
             yield JsonPane(zone, id="pane")
         yield StatusLine(id="status")
-        yield KeyFooter(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show_query()
