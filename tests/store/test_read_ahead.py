@@ -96,6 +96,15 @@ def test_a_reader_that_stops_early_stops_and_closes_the_source() -> None:
     assert not _fetchers()
 
 
+def test_a_stored_export_dropped_part_way_leaves_no_thread(store, clock) -> None:
+    store.add_accounts([ADMIN])
+    store.append([make_event(n) for n in range(7)])
+    rows = store.reader(ADMIN.email).stored(window(clock), batch=2)
+    assert next(rows)
+    del rows  # as when the download is cancelled or the pipe breaks: no close, no collector
+    assert not _fetchers()
+
+
 def test_nothing_is_read_until_the_first_item_is_asked_for() -> None:
     started = threading.Event()
 
