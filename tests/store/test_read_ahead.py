@@ -135,7 +135,7 @@ def reads(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
     return seen
 
 
-def test_a_postgresql_export_reads_its_batches_in_a_thread_of_its_own(store, clock, reads) -> None:
+def test_an_export_reads_ahead_in_a_thread_on_postgresql_only(store, clock, reads) -> None:
     store.add_accounts([ADMIN])
     store.append([make_event(n) for n in range(7)])
     reader = store.reader(ADMIN.email)

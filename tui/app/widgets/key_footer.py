@@ -60,8 +60,6 @@ class KeyFooter(Widget, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.keys: tuple[ShownKey, ...] = ()
-        #: Where each key was drawn: (line, first cell, end cell, key).
-        self._places: list[tuple[int, int, int, ShownKey]] = []
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
@@ -81,10 +79,8 @@ class KeyFooter(Widget, can_focus=False):
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-footer--key")
         description_style = self.get_component_rich_style("key-footer--description")
-        width = self.content_region.width or self.size.width
         lines = [Text(no_wrap=True, overflow="crop"), Text(no_wrap=True, overflow="crop")]
-        self._places = []
-        for y, x, cell, key in key_cells(self.keys, width):
+        for y, _, cell, key in self._cells():
             shown, described = (
                 (key_style, description_style)
                 if key.enabled
@@ -97,12 +93,14 @@ class KeyFooter(Widget, can_focus=False):
             lines[y].append_text(words)
             # Unstyled, so the padding is not part of the description's run of text.
             lines[y].append(" " * (room - words.cell_len + GAP))
-            self._places.append((y, x, x + cell, key))
         return Text("\n", no_wrap=True).join(lines)
 
+    def _cells(self) -> list[tuple[int, int, int, ShownKey]]:
+        return key_cells(self.keys, self.content_region.width or self.size.width)
+
     def _key_at(self, x: int, y: int) -> ShownKey | None:
-        for line, start, end, key in self._places:
-            if line == y and start <= x < end:
+        for line, start, cells, key in self._cells():
+            if line == y and start <= x < start + cells:
                 return key
         return None
 
