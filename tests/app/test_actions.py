@@ -252,6 +252,35 @@ def test_question_mark_lists_every_key(audit_store) -> None:
     drive(app, scenario)
 
 
+def _screen_text(app) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def test_every_key_in_the_help_can_be_scrolled_into_view_at_80x24(audit_store) -> None:
+    """The list is longer than 24 lines at 80 columns: the keys below must be reachable."""
+    app = make_app(audit_store)
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, KeysHelp)
+        seen = _screen_text(app)
+        assert "Show the event as JSON" in seen
+        last = help_screen.rows[-1][2]
+        assert last not in seen  # the list is longer than the screen ...
+        for _ in range(len(help_screen.rows)):
+            await pilot.press("down")
+        await pilot.pause()
+        seen = _screen_text(app)
+        assert last in seen  # ... and the keys below are scrolled into view
+        await pilot.press("home")
+        await pilot.pause()
+        assert "Show the event as JSON" in _screen_text(app)
+
+    drive(app, scenario)
+
+
 def test_the_command_palette_offers_the_actions(audit_store) -> None:
     app = make_app(audit_store)
 

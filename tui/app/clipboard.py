@@ -22,9 +22,19 @@ def copy_text(text: str, terminal: TerminalClipboard, what: str = "event JSON") 
 
         pyperclip.copy(text)
     except Exception as error:  # pyperclip raises its own and OS errors alike
-        reason = str(error).splitlines()[0][:80] if str(error) else type(error).__name__
+        reason = _first_sentence(str(error)) or type(error).__name__
         return False, (
             f"No system clipboard here ({reason}); sent the {what} to your terminal's "
             "clipboard (OSC 52) — paste to check, tmux needs set-clipboard on"
         )
     return True, f"Copied the {what} to the system clipboard (and via OSC 52)"
+
+
+def _first_sentence(message: str, limit: int = 80) -> str:
+    """The reason's first sentence, cut at a word: pyperclip's goes on with a web address
+    that is no help to someone on a server, and a cut mid-word reads like a fault."""
+    lines = message.strip().splitlines()
+    first = lines[0].split(". ")[0].rstrip(". ") if lines else ""
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
