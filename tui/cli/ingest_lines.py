@@ -17,7 +17,7 @@ import orjson
 
 from tui.domain.errors import EventRejected
 from tui.domain.event import AuditEvent
-from tui.domain.formats import decode_json
+from tui.domain.formats import decode_json, holds_long_digits
 from tui.domain.validation import parse_event
 
 #: How much is read at a time; a block ends at the last whole line within it.
@@ -25,9 +25,6 @@ BLOCK_BYTES = 1024 * 1024
 #: A line longer than this is refused without being decoded, or even held (protects memory).
 MAX_LINE_BYTES = 32 * 1024 * 1024
 TOO_LONG = f"line longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB"
-#: Every byte to ``0`` if it is a digit, else to a space (see ``_may_hold_long_integers``).
-_DIGITS = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x20 for byte in range(256))
-_LONG_DIGITS = b"0" * 19
 
 
 class Rejected(NamedTuple):
@@ -149,7 +146,7 @@ def _may_hold_long_integers(block: bytes) -> bool:
     One pass over the block instead of a regular expression over each line: the same
     answer for every line when there is no such run, which is nearly always.
     """
-    return _LONG_DIGITS in block.translate(_DIGITS)
+    return holds_long_digits(block)
 
 
 def _not_json(line: bytes, error: orjson.JSONDecodeError) -> str:

@@ -35,7 +35,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from itertools import islice
@@ -81,8 +80,6 @@ CHUNK_EVENTS = 500
 CHUNK_STORED = 2000
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-#: A run of 19 digits may be an integer beyond 64 bits (2**63 has 19 digits).
-_LONG_DIGITS = re.compile("[0-9]{19}")
 
 
 def encode(format: str, events: Iterable[AuditEvent]) -> Iterator[bytes]:
@@ -149,7 +146,7 @@ def decode_json(data: bytes | str) -> Any:
     (``orjson.JSONDecodeError``: invalid UTF-8, lone surrogates, NaN, nesting beyond 1024).
     """
     value = orjson.loads(data)
-    if _has_long_digits(data):
+    if holds_long_digits(data):
         try:
             return json.loads(data)
         except (ValueError, RecursionError):  # deeper than the standard library goes
@@ -157,15 +154,18 @@ def decode_json(data: bytes | str) -> Any:
     return value
 
 
-def _has_long_digits(data: bytes | str) -> bool:
-    """Whether ``data`` holds a run of 19 digits. For bytes every digit is first mapped to
-    ``0`` (``bytes.translate``) and the run looked for as a plain string: some ten times
-    quicker than the regular expression, which tries a match at every position."""
-    if isinstance(data, bytes):
-        return _NINETEEN_ZEROS in data.translate(_DIGITS_TO_ZERO)
-    return _LONG_DIGITS.search(data) is not None
+def holds_long_digits(data: bytes | str) -> bool:
+    """Whether ``data`` holds a run of 19 digits. Every digit is mapped to ``0``
+    (``bytes.translate``) and the run looked for as a plain string: six to ten times quicker
+    than a regular expression, which tries a match at every position (100 stored events of
+    ~600 characters: 139 against 826 us, three times orjson's parse of them). Text is encoded
+    first; no byte of a multi-byte UTF-8 character is an ASCII digit."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    return _NINETEEN_ZEROS in data.translate(_DIGITS_TO_ZERO)
 
 
+#: A run of 19 digits may be an integer beyond 64 bits (2**63 has 19 digits).
 _DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _NINETEEN_ZEROS = b"0" * 19
 
@@ -379,10 +379,10 @@ def _decoder(bodies: list[bytes | str]) -> Callable[[bytes | str], Any]:
     digits: asked once for the whole batch, not for each body."""
     try:
         text = type(bodies[0]) is str
-        joined = "\n".join(bodies).encode() if text else b"\n".join(bodies)  # type: ignore[arg-type]
+        joined = "\n".join(bodies) if text else b"\n".join(bodies)  # type: ignore[arg-type]
     except TypeError:  # text and bytes mixed: not from one store
         return decode_json
-    return decode_json if _has_long_digits(joined) else orjson.loads
+    return decode_json if holds_long_digits(joined) else orjson.loads
 
 
 def _csv_line(document: dict[str, Any]) -> str:
