@@ -377,8 +377,8 @@ def test_every_line_separator_is_escaped_whatever_surrounds_it(text: str) -> Non
 
 @given(st.text(alphabet="0123456789 a.-é٣７\ud800\U0001f600", max_size=60))
 def test_a_run_of_19_ascii_digits_is_told_the_same_in_bytes_and_text(text: str) -> None:
-    """Other scripts' digits do not count (JSON numbers are ASCII), nor does a character
-    whose UTF-8 bytes follow an ASCII digit; a lone surrogate does not break the test."""
+    """Other scripts' digits do not count (JSON numbers are ASCII), nor do the bytes of a
+    multi-byte character; a lone surrogate is encoded, not refused."""
     expected = re.search("[0-9]{19}", text, re.ASCII) is not None
     assert formats.holds_long_digits(text) is expected
     assert formats.holds_long_digits(text.encode("utf-8", "surrogatepass")) is expected

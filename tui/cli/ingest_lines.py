@@ -115,7 +115,9 @@ def parse_block(first: int, block: bytes, now: datetime | None) -> ParsedBlock:
 
     Blank lines are skipped; every other line becomes an ``AuditEvent`` or a ``Rejected``.
     """
-    loads = decode_json if _may_hold_long_integers(block) else orjson.loads
+    # One pass over the block for a run of 19 digits (an integer beyond 64 bits, which only
+    # decode_json reads exactly) instead of a check of each line: nearly always there is none.
+    loads = decode_json if holds_long_digits(block) else orjson.loads
     items: list[AuditEvent | Rejected] = []
     append = items.append
     number, last = first - 1, 0
@@ -137,16 +139,6 @@ def parse_block(first: int, block: bytes, now: datetime | None) -> ParsedBlock:
         except EventRejected as error:
             append(Rejected(number, str(error), line))
     return ParsedBlock(items, last)
-
-
-def _may_hold_long_integers(block: bytes) -> bool:
-    """Whether some line may hold an integer beyond 64 bits (a run of 19 digits), which
-    ``decode_json`` reads exactly and plain ``orjson.loads`` would not.
-
-    One pass over the block instead of a regular expression over each line: the same
-    answer for every line when there is no such run, which is nearly always.
-    """
-    return holds_long_digits(block)
 
 
 def _not_json(line: bytes, error: orjson.JSONDecodeError) -> str:
