@@ -165,6 +165,13 @@ def cells(table: Any, key: str) -> list[str]:
     return [str(cell).strip() for cell in table.get_column(key)]
 
 
+def footer_keys(app: Any) -> list[str]:
+    """The descriptions of the keys the footer of ``app``'s screen shows, in order."""
+    from tui.app.widgets.key_footer import KeyFooter
+
+    return [key.description for key in app.screen.query_one(KeyFooter).keys]
+
+
 async def settle(pilot: Any) -> None:
     """Wait until every worker is done (superseded ones too) and every message handled."""
     from textual.worker import WorkerCancelled

@@ -13,13 +13,9 @@ from rich.cells import cell_len
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 
-from tests.app.conftest import drive, make_app, settle
+from tests.app.conftest import drive, footer_keys, make_app, settle
 from tui.app.key_layout import GAP, ShownKey, key_cells
 from tui.app.widgets.key_footer import KeyFooter
-
-
-def _descriptions(app) -> list[str]:  # type: ignore[no-untyped-def]
-    return [key.description for key in app.screen.query_one(KeyFooter).keys]
 
 
 def _lines(app) -> list[str]:  # type: ignore[no-untyped-def]
@@ -31,7 +27,7 @@ def test_every_key_shows_once_on_two_lines_with_enter_first_once_rows_are_in(aud
     app = make_app(audit_store)
 
     async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
-        labels = _descriptions(app)
+        labels = footer_keys(app)
         assert labels[0] == "Details"
         assert len(labels) == len(set(labels)) == 16
         first, second = _lines(app)
@@ -51,11 +47,11 @@ def test_a_change_of_keys_is_a_redraw_not_a_rebuild(audit_store) -> None:
         assert not footer.children
         await pilot.press("enter")  # the JSON pane: Esc closes it, Enter no longer opens
         await settle(pilot)
-        assert "Close" in _descriptions(app) and "Details" not in _descriptions(app)
+        assert "Close" in footer_keys(app) and "Details" not in footer_keys(app)
         assert "esc Close" in " ".join(_lines(app))
         await pilot.press("escape")
         await settle(pilot)
-        assert _descriptions(app)[0] == "Details" and "Close" not in _descriptions(app)
+        assert footer_keys(app)[0] == "Details" and "Close" not in footer_keys(app)
         assert not footer.children
 
     drive(app, scenario)

@@ -6,7 +6,7 @@ from functools import wraps
 
 import pytest
 
-from tests.app.conftest import cells, drive, make_app, settle
+from tests.app.conftest import cells, drive, footer_keys, make_app, settle
 from tui.app.column_layout import COLUMNS, CORE, fit_columns
 from tui.store.repository import AuditReader
 
@@ -157,25 +157,19 @@ def test_columns_follow_resizes_and_the_json_pane(audit_store) -> None:
     drive(app, scenario)
 
 
-def _footer_keys(app) -> list[str]:  # type: ignore[no-untyped-def]
-    from tui.app.widgets.key_footer import KeyFooter
-
-    return [key.description for key in app.screen.query_one(KeyFooter).keys]
-
-
 def test_details_is_offered_only_with_a_selected_row(audit_store) -> None:
     app = make_app(audit_store)
 
     async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
         screen = app.screen
-        assert "Details" in _footer_keys(app)
+        assert "Details" in footer_keys(app)
         await pilot.press("slash", *"gateway 198.51.100.7", "enter")  # matches nothing
         await settle(pilot)
         await pilot.press("escape")  # back to the (empty, hidden) table
         await settle(pilot)
         assert screen.table.row_count == 0
         assert app.focused is screen.table
-        assert "Details" not in _footer_keys(app)
+        assert "Details" not in footer_keys(app)
         assert not screen.gist.display
         await pilot.press("enter")  # and Enter does nothing
         await pilot.pause()
@@ -183,7 +177,7 @@ def test_details_is_offered_only_with_a_selected_row(audit_store) -> None:
         await pilot.press("x")  # clear: rows again, and Details with them
         await settle(pilot)
         assert screen.table.row_count
-        assert "Details" in _footer_keys(app)
+        assert "Details" in footer_keys(app)
         assert screen.gist.display
 
     drive(app, scenario)
@@ -196,7 +190,7 @@ def test_an_empty_database_offers_no_details(empty_store) -> None:
         screen = app.screen
         screen.table.focus()
         await pilot.pause()
-        assert "Details" not in _footer_keys(app)
+        assert "Details" not in footer_keys(app)
         assert screen.table.check_action("select_cursor", ()) is False
 
     drive(app, scenario)
